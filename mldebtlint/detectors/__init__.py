@@ -1,0 +1,27 @@
+"""Detectors: the Python checks that rules bind to. Registered by name, imported lazily."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mldebtlint.detectors.base import Detector
+
+# name used in rules/*.toml -> "module:Class"; the engine's own diagnostics bind to "engine".
+DETECTORS: dict[str, str] = {
+    "engine": "",
+    "call-without-pin": "mldebtlint.detectors.pinning:CallWithoutPin",
+    "dead-codepath": "mldebtlint.detectors.dead_code:DeadCodepath",
+    "fixed-threshold": "mldebtlint.detectors.thresholds:FixedThreshold",
+}
+
+
+def detector_class(name: str) -> type[Detector] | None:
+    """The class behind a detector name; None for the engine's built-in diagnostics."""
+    target = DETECTORS[name]
+    if not target:
+        return None
+    module_name, _, class_name = target.partition(":")
+    cls: type[Detector] = getattr(importlib.import_module(module_name), class_name)
+    return cls

@@ -1,0 +1,70 @@
+"""The detector base class: per-file hooks and `visit_<Node>` / `leave_<Node>` handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import libcst as cst
+
+from mldebtlint.context import FileContext
+from mldebtlint.ftypes import Rule
+
+
+@dataclass
+class PendingReport:
+    """A finding before positions are known: the node, and what to say about it."""
+
+    code: str
+    node: cst.CSTNode
+    message: str
+    anchor: cst.CSTNode  # the node whose source keys the fingerprint
+    statement: cst.CSTNode | None  # innermost enclosing statement (for own-line suppressions)
+    first_line_only: bool = False
+
+
+class Detector:
+    """A check bound to one rule. Subclasses define `visit_<NodeType>`/`leave_<NodeType>`.
+
+    One instance serves every file of a run: `begin` resets per-file state, `end` runs after
+    the traversal (for checks that need the whole file). Detectors never print; they report.
+    """
+
+    # option names this detector reads, with their defaults (rule files and config may override)
+    PARAMS: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, rule: Rule, params: dict[str, Any]) -> None:
+        self.rule = rule
+        unknown = sorted(set(params) - set(self.PARAMS))
+        if unknown:
+            raise ValueError(f"{rule.source}: detector parameter `{unknown[0]}` is not one of {sorted(self.PARAMS)}")
+        self.params = {**self.PARAMS, **params}
+        self.ctx = FileContext()
+        self.reports: list[PendingReport] = []
+
+    def begin(self, ctx: FileContext, reports: list[PendingReport]) -> None:
+        self.ctx = ctx
+        self.reports = reports
+
+    def end(self) -> None:
+        """Called once the whole file has been walked."""
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        anchor: cst.CSTNode | None = None,
+        first_line_only: bool = False,
+        statement: cst.CSTNode | None = None,
+    ) -> None:
+        self.reports.append(
+            PendingReport(
+                code=self.rule.code,
+                node=node,
+                message=message,
+                anchor=anchor or node,
+                statement=statement if statement is not None else self.ctx.statement,
+                first_line_only=first_line_only,
+            )
+        )

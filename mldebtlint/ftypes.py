@@ -1,0 +1,139 @@
+"""Every shared data type in one place: rules, findings, results. Frozen where possible."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mldebtlint.taxonomy import Section
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is; ordered so that `>=` compares against `--fail-on`."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}: expected one of error, warning, info") from None
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    """The sections every rule documents, in Ruff's order."""
+
+    what: str
+    why: str
+    example: str
+    use_instead: str
+
+
+@dataclass(frozen=True)
+class Example:
+    """A snippet from a rule file; `bad` ones mark expected lines with `# expect: CODE`."""
+
+    kind: str  # "bad" or "good"
+    code: str
+    filename: str = "example.py"
+
+
+@dataclass(frozen=True)
+class DetectorBinding:
+    """One use of a detector by a rule, with the parameters that specialise it."""
+
+    detector: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule as the catalog describes it (rules/*.toml)."""
+
+    code: str
+    name: str
+    section: Section
+    severity: Severity
+    summary: str
+    doc: RuleDoc
+    options: dict[str, Any]
+    bindings: tuple[DetectorBinding, ...]
+    examples: tuple[Example, ...]
+    precision: str
+    source: Path
+
+    @property
+    def url(self) -> str:
+        return f"https://github.com/mldebtlint/mldebtlint/blob/main/rules/{self.source.name}"
+
+
+@dataclass(frozen=True)
+class Position:
+    """1-based line, 1-based column (counted in code points)."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reported instance of a rule in one file. `end` is exclusive."""
+
+    code: str
+    message: str
+    path: str  # relative to the project root, POSIX separators
+    start: Position
+    end: Position
+    severity: Severity
+    fingerprint: str
+    cell: int | None = None
+    # where the finding stands in the file as stored (a notebook's raw JSON line)
+    raw_start: Position | None = None
+
+    def sort_key(self) -> tuple[str, int, int, int, str, str]:
+        return (self.path, self.cell or 0, self.start.line, self.start.column, self.code, self.message)
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """A `# noqa` / `# mldebtlint: ignore[...]` comment as written."""
+
+    line: int
+    column: int  # 1-based column of the comment
+    codes: tuple[str, ...]  # empty: every code
+    kind: str  # "noqa" (this line), "next" (the next statement), "file"
+    reason: str = ""
+
+
+@dataclass
+class FileResult:
+    """Everything the per-file pass learned about one file."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: list[tuple[Finding, Suppression]] = field(default_factory=list)
+    lines: int = 0
+
+
+@dataclass
+class Report:
+    """The result of a whole `check`: what the reporters render."""
+
+    findings: list[Finding]
+    suppressed: list[tuple[Finding, Suppression]]
+    files_checked: int
+    lines_checked: int
+    rules: dict[str, Rule]
+
+    def count_at_or_above(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity >= severity)

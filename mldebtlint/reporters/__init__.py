@@ -1,0 +1,15 @@
+"""Reporters: pure functions from a Report (and how to show paths) to text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mldebtlint.ftypes import Report
+from mldebtlint.reporters import json_format, text
+
+Reporter = Callable[[Report], str]
+
+FORMATS: dict[str, Reporter] = {
+    "text": text.render,
+    "json": json_format.render,
+}

@@ -1,0 +1,76 @@
+"""Turning a file's bytes into text we can parse, or a clear reason why not."""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from dataclasses import dataclass
+
+# CPython refuses more than 200 nested brackets; libcst's native parser can crash the whole
+# process somewhere past 1,000, so deep nesting is refused before libcst sees it.
+MAX_NESTING = 200
+_BRACKETS_RE = re.compile(r"[()\[\]{}]")
+_OPENING = frozenset("([{")
+
+
+class SourceError(Exception):
+    """The file cannot be turned into source text; `code` says which MLD0xx diagnostic."""
+
+    def __init__(self, code: str, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True)
+class SourceText:
+    text: str
+    encoding: str
+
+
+def decode_python(data: bytes) -> SourceText:
+    """Decode per PEP 263 (BOM, coding cookie, else UTF-8); SourceError(MLD003) if impossible."""
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise SourceError("MLD003", "file contains NUL bytes: binary data, not Python source", line)
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        # detect_encoding also fails on non-UTF-8 bytes in the first two lines
+        encoding = "utf-8"
+        if "invalid or missing encoding declaration" not in str(exc.msg):
+            raise SourceError("MLD003", f"bad encoding declaration: {exc.msg}") from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SourceError(
+            "MLD003",
+            f"not valid {encoding} (byte 0x{data[exc.start]:02x}) and no coding cookie declares another encoding",
+            line,
+            column,
+        ) from None
+    except LookupError:
+        raise SourceError("MLD003", f"unknown encoding {encoding!r}") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return SourceText(text, encoding)
+
+
+def nesting_too_deep(text: str) -> tuple[int, int] | None:
+    """(line, depth) where brackets nest deeper than Python allows, else None."""
+    if text.count("(") + text.count("[") + text.count("{") < MAX_NESTING:
+        return None
+    depth = 0
+    for match in _BRACKETS_RE.finditer(text):
+        if match.group() in _OPENING:
+            depth += 1
+            if depth > MAX_NESTING:
+                return text.count("\n", 0, match.start()) + 1, depth
+        elif depth:
+            depth -= 1
+    return None
