@@ -15,7 +15,7 @@ def test_locate_matches_position_provider_on_real_files() -> None:
     for path in files:
         try:
             module = cst.parse_module(path.read_bytes())
-        except (cst.ParserSyntaxError, UnicodeDecodeError, ValueError):
+        except (cst.ParserSyntaxError, UnicodeDecodeError, ValueError, SyntaxError):
             continue
         expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         nodes = [
