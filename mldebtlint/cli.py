@@ -64,6 +64,16 @@ def main() -> None:
     "--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="Use this pyproject.toml."
 )
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: one per CPU; few files: one]."
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="MLDEBTLINT_CACHE_DIR",
+    help="Cache directory [default: .mldebtlint_cache in the project root; env: MLDEBTLINT_CACHE_DIR].",
+)
 def check(
     paths: tuple[Path, ...],
     select: str | None,
@@ -76,6 +86,9 @@ def check(
     statistics: bool,
     config_file: Path | None,
     force_exclude: bool,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
 ) -> None:
     """Check PATHS (default: the current directory) for ML technical debt."""
     from mldebtlint.api import check_paths
@@ -95,7 +108,7 @@ def check(
     )
     try:
         settings = load_settings(targets[0], overrides)
-        report = check_paths(targets, settings)
+        report = check_paths(targets, settings, jobs=jobs, cache=not no_cache, cache_dir=cache_dir)
     except (ConfigError, CatalogError) as exc:
         _fail(str(exc))
     rendered = render_statistics(report) if statistics else FORMATS[output_format](report)
