@@ -8,18 +8,19 @@ one that kills its worker again becomes an MLD009 diagnostic; the other files go
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mldebtlint.config import Settings
 from mldebtlint.discovery import Candidate
 from mldebtlint.engine import Engine, recursion_headroom
 from mldebtlint.ftypes import FileResult
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from multiprocessing.context import BaseContext
 
 # below either bound a pool costs more than it saves (a pre-commit run on a few files)
 MIN_POOL_FILES = 8
@@ -63,7 +64,9 @@ def _size(candidate: Candidate) -> int:
         return 0
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> BaseContext:
+    import multiprocessing  # here, not at the top: a one-file run never starts a pool
+
     # fork shares the already-imported libcst and catalog with the workers (no start-up cost);
     # macOS and Windows use spawn, the only safe method there
     if sys.platform.startswith("linux"):
@@ -96,6 +99,9 @@ class _Pool:
     def _round(self, remaining: set[int]) -> set[int] | None:
         """Check `remaining` in a pool; None if all went well, else the files in progress when
         a worker died (they, and every file not yet checked, stay in `remaining`)."""
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
         context = _context()
         slots = context.Array("l", [-1] * self.workers, lock=False)
         counter = context.Value("i", 0)
@@ -140,6 +146,9 @@ class _Pool:
 
     def _alone(self, index: int) -> FileResult:
         """Check one file in a fresh one-worker pool; if the worker dies, say so."""
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         context = _context()
         slots = context.Array("l", [-1], lock=False)
         counter = context.Value("i", 0)
