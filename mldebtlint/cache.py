@@ -15,7 +15,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import shutil
 import stat
 import time
 from pathlib import Path
@@ -176,6 +175,8 @@ class ResultCache:
 
     def prune(self, older_than: float) -> None:
         """Delete entries, settings and version directories last used before `older_than`."""
+        import shutil  # only when pruning: keeps it off the start-up path
+
         if not (self.directory / "CACHEDIR.TAG").is_file():
             return  # not a directory we made: delete nothing in it
         for version_dir in _subdirs(self.directory):
