@@ -9,6 +9,7 @@ one that kills its worker again becomes an MLD009 diagnostic; the other files go
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -106,12 +107,13 @@ class _Pool:
         slots = context.Array("l", [-1] * self.workers, lock=False)
         counter = context.Value("i", 0)
         broken = False
-        with ProcessPoolExecutor(
+        executor = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=context,
             initializer=_start_worker,
             initargs=(self.settings, slots, counter),
-        ) as executor:
+        )
+        try:
             futures: list[Future[list[tuple[int, FileResult]]]] = [
                 executor.submit(_check_batch, [(i, self.candidates[i]) for i in batch])
                 for batch in self._batches(remaining)
@@ -125,6 +127,10 @@ class _Pool:
                 for index, result in done:
                     self.results[index] = result
                     remaining.discard(index)
+        except BaseException:  # Ctrl-C: drop the queued work instead of finishing it
+            executor.shutdown(wait=False, cancel_futures=True)
+            raise
+        executor.shutdown()
         if not broken:
             return None
         return {index for index in slots if index in remaining}
@@ -167,6 +173,7 @@ class _Pool:
 
 def _start_worker(settings: Settings, slots: Any, counter: Any) -> None:
     global _engine, _slots, _slot, _crash_on
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends a worker at once, without a traceback
     recursion_headroom()
     with counter.get_lock():
         _slot = counter.value
