@@ -29,6 +29,8 @@ MIN_POOL_BYTES = 100_000
 # a batch is at most this many files; batches are sized so each worker gets several
 MAX_BATCH_FILES = 16
 BATCHES_PER_WORKER = 12
+# a logical line longer than this is checked in a worker process even when the run is serial
+LONG_LOGICAL_LINE = 10_000
 # test-only: a worker exits abruptly when it reaches a file of this name (simulates a crash)
 CRASH_TEST_ENV = "MLDEBTLINT_TEST_CRASH_ON"
 
@@ -52,10 +54,12 @@ def check_files(candidates: list[Candidate], settings: Settings, jobs: int | Non
     recursion_headroom()
     workers = min(jobs or default_jobs(), len(candidates))
     sizes = [_size(c) for c in candidates]
-    if workers <= 1 or len(candidates) < MIN_POOL_FILES or sum(sizes) < MIN_POOL_BYTES:
-        engine = Engine(settings)
-        return [engine.check(candidate) for candidate in candidates]
-    return _Pool(candidates, sizes, settings, workers).run()
+    pool = _Pool(candidates, sizes, settings, workers)
+    if workers > 1 and len(candidates) >= MIN_POOL_FILES and sum(sizes) >= MIN_POOL_BYTES:
+        return pool.run()
+    # in this process; a file that could crash the parser is still checked in a process of its own
+    engine = Engine(settings)
+    return [pool.alone(i) if _risky(c) else engine.check(c) for i, c in enumerate(candidates)]
 
 
 def _size(candidate: Candidate) -> int:
@@ -63,6 +67,20 @@ def _size(candidate: Candidate) -> int:
         return candidate.path.stat().st_size
     except OSError:
         return 0
+
+
+def _risky(candidate: Candidate) -> bool:
+    """A logical line so long that it may hold an expression chain deep enough to overflow the
+    native parser's stack (thousands of `lambda:` or unary operators; brackets are refused
+    earlier, by `sources.nesting_too_deep`)."""
+    try:
+        if candidate.path.stat().st_size < LONG_LOGICAL_LINE:
+            return False
+        data = candidate.path.read_bytes()
+    except OSError:
+        return False
+    joined = data.replace(b"\\\r\n", b"").replace(b"\\\n", b"")
+    return any(len(line) > LONG_LOGICAL_LINE for line in joined.splitlines())
 
 
 def _context() -> BaseContext:
@@ -93,7 +111,7 @@ class _Pool:
                 break
             # a worker died: retry each file that was in progress alone; the culprit dies again
             for index in sorted(suspects or remaining):
-                self.results[index] = self._alone(index)
+                self.results[index] = self.alone(index)
                 remaining.discard(index)
         return [self.results[i] for i in range(len(self.candidates))]
 
@@ -150,7 +168,7 @@ class _Pool:
         if batch:
             yield batch
 
-    def _alone(self, index: int) -> FileResult:
+    def alone(self, index: int) -> FileResult:
         """Check one file in a fresh one-worker pool; if the worker dies, say so."""
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool

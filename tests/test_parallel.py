@@ -60,16 +60,32 @@ def test_a_worker_that_dies_becomes_one_diagnostic(project: Path, monkeypatch: p
     assert found == [crash] + [f for f in expected if f[1] != "crash_me.py"]
 
 
-@pytest.mark.usefixtures("pool_for_small_inputs")
-@pytest.mark.skipif(
-    resource.getrlimit(resource.RLIMIT_STACK)[0] not in (8 * 1024 * 1024,),
+# libcst 1.9.0's native parser overflows its stack on a long chain of lambdas (CPython itself
+# gives up with a MemoryError); the bracket-depth precheck does not see it
+LAMBDAS = "f = " + "lambda: " * 8000 + "1\n"
+needs_default_stack = pytest.mark.skipif(
+    resource.getrlimit(resource.RLIMIT_STACK)[0] != 8 * 1024 * 1024,
     reason="the real crash depends on the usual 8 MiB stack",
 )
+
+
+@needs_default_stack
+@pytest.mark.usefixtures("pool_for_small_inputs")
 def test_real_libcst_crash_is_isolated(project: Path) -> None:
-    # libcst 1.9.0's native parser overflows its stack on a long chain of lambdas (CPython
-    # itself gives up with a MemoryError); the bracket-depth precheck does not see it
     _tree(project, count=8)
-    (project / "lambdas.py").write_text("f = " + "lambda: " * 8000 + "1\n")
+    (project / "lambdas.py").write_text(LAMBDAS)
     report = check_paths([project], load_settings(project), jobs=2)
     assert [f.code for f in report.findings if f.path == "lambdas.py"] == ["MLD009"]
     assert len(report.findings) == 9
+
+
+@needs_default_stack
+def test_a_serial_run_checks_a_file_with_a_huge_logical_line_in_a_process_of_its_own(project: Path) -> None:
+    _tree(project, count=2)
+    (project / "lambdas.py").write_text(LAMBDAS)
+    report = check_paths([project], load_settings(project), jobs=1)
+    assert [(f.code, f.path) for f in report.findings] == [
+        ("MLD009", "lambdas.py"),
+        ("MLD403", "step_00.py"),
+        ("MLD403", "step_01.py"),
+    ]
