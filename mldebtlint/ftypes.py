@@ -99,6 +99,10 @@ class Finding:
     cell: int | None = None
     # where the finding stands in the file as stored (a notebook's raw JSON line)
     raw_start: Position | None = None
+    # GitHub's primaryLocationLineHash of the stored file at that line (see line_hash.py)
+    line_hash: str | None = None
+    # hash of the normalised source of the flagged node: with code and path, the baseline's key
+    source_key: str = ""
 
     def sort_key(self) -> tuple[str, int, int, int, str, str]:
         return (self.path, self.cell or 0, self.start.line, self.start.column, self.code, self.message)
