@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from mldebtlint.config import Settings
-from mldebtlint.discovery import Candidate, discover
+from mldebtlint.config import Settings, repository_prefix
+from mldebtlint.discovery import Candidate, discover, excluded_by_config, relative_name
 from mldebtlint.engine import Engine, recursion_headroom
 from mldebtlint.ftypes import FileResult, Report
 
@@ -13,12 +14,15 @@ from mldebtlint.ftypes import FileResult, Report
 def _report(results: list[FileResult], settings: Settings) -> Report:
     findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key())
     suppressed = sorted((s for r in results for s in r.suppressed), key=lambda s: s[0].sort_key())
+    in_run = settings.enabled | {f.code for f in findings}
     return Report(
         findings=findings,
         suppressed=suppressed,
         files_checked=len(results),
         lines_checked=sum(r.lines for r in results),
-        rules={code: settings.catalog.rules[code] for code in sorted(settings.catalog.rules)},
+        rules={code: settings.catalog.rules[code] for code in sorted(settings.catalog.rules) if code in in_run},
+        checked=frozenset(r.path for r in results),
+        repository_prefix=repository_prefix(settings.root),
     )
 
 
@@ -36,3 +40,14 @@ def check_text(text: str, relpath: str, settings: Settings) -> Report:
     engine = Engine(settings)
     result = engine.check_text(Candidate(settings.root / relpath, relpath), text)
     return _report([result], settings)
+
+
+def check_stdin(data: bytes, filename: Path, settings: Settings) -> Report:
+    """Check bytes read from stdin as the file `filename`: its per-file-ignores apply, and with
+    `force-exclude` an excluded name checks nothing (as a pre-commit wrapper expects)."""
+    recursion_headroom()
+    path = Path(os.path.abspath(filename))
+    if settings.force_exclude and excluded_by_config(path, settings):
+        return _report([], settings)
+    candidate = Candidate(path, relative_name(path, settings.root))
+    return _report([Engine(settings).check_bytes(candidate, data)], settings)

@@ -119,6 +119,15 @@ def find_root(start: Path) -> Path:
     return directory
 
 
+def repository_prefix(root: Path) -> str:
+    """Where `root` lies inside its git checkout, as a path prefix ("ml/"), or "" at the top or
+    outside git: GitHub resolves the paths of SARIF results and annotations from the repository."""
+    for candidate in (root, *root.parents):
+        if (candidate / ".git").exists():
+            return "" if candidate == root else root.relative_to(candidate).as_posix() + "/"
+    return ""
+
+
 def _read_table(path: Path) -> dict[str, Any]:
     try:
         data = load_toml(path)

@@ -129,6 +129,31 @@ class FileResult:
     lines: int = 0
 
 
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One line of the debt ledger (baseline): `count` findings of `code` in `path` whose flagged
+    code normalises to the same source (`key` is its hash). Never a line number."""
+
+    code: str
+    path: str
+    key: str
+    count: int
+    message: str  # of the first occurrence, for the humans who review the ledger
+
+
+@dataclass(frozen=True)
+class BaselineOutcome:
+    """What `check --baseline` did: findings it accepted, and debt that was paid off."""
+
+    ledger: str  # the baseline file, as named on the command line
+    accepted: int  # findings found in the ledger, hence not reported
+    paid_off: tuple[LedgerEntry, ...]  # entries no longer found; `count` says how many of each
+
+    @property
+    def paid_off_count(self) -> int:
+        return sum(entry.count for entry in self.paid_off)
+
+
 @dataclass
 class Report:
     """The result of a whole `check`: what the reporters render."""
@@ -137,7 +162,11 @@ class Report:
     suppressed: list[tuple[Finding, Suppression]]
     files_checked: int
     lines_checked: int
-    rules: dict[str, Rule]
+    rules: dict[str, Rule]  # the rules of this run: enabled, or reporting (input diagnostics)
+    checked: frozenset[str] = frozenset()  # the paths checked, as findings name them
+    # where the project root lies in its git checkout ("ml/" or ""): GitHub wants repository paths
+    repository_prefix: str = ""
+    baseline: BaselineOutcome | None = None
 
     def count_at_or_above(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity >= severity)
