@@ -59,7 +59,7 @@ def _run(targets: list[Path], overrides: Overrides, stdin_filename: Path | None)
         if reading_stdin:
             name = stdin_filename or STDIN
             settings = load_settings(name, overrides)
-            return check_stdin(click.get_binary_stream("stdin").read(), name, settings), settings
+            return check_stdin(sys.stdin.buffer.read(), name, settings), settings
         settings = load_settings(targets[0], overrides)
         return check_paths(targets, settings), settings
     except (ConfigError, CatalogError) as exc:
