@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.conftest import REPO
@@ -22,15 +23,18 @@ def _git(cwd: Path, *args: str) -> None:
 
 def _try_repo(cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
-    return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "mldebtlint", "--all-files", "--color", "never"],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
+    command = [
+        sys.executable,
+        "-m",
+        "pre_commit",
+        "try-repo",
+        str(REPO),
+        "mldebtlint",
+        "--all-files",
+        "--color",
+        "never",
+    ]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=600)
 
 
 def test_hook_manifest_matches_the_documented_hook() -> None:
@@ -41,7 +45,9 @@ def test_hook_manifest_matches_the_documented_hook() -> None:
     assert hook["language"] == "python"
 
 
+@pytest.mark.network
 def test_pre_commit_try_repo_fails_on_smelly_code_and_passes_once_fixed(tmp_path: Path) -> None:
+    # each try-repo clones this checkout and pip-installs it into a fresh environment
     _git(tmp_path, "init", "-q")
     (tmp_path / "corpus.py").write_text(SMELLY)
     _git(tmp_path, "add", "corpus.py")
