@@ -163,8 +163,9 @@ def baseline(paths: tuple[Path, ...], output_file: Path, config_file: Path | Non
 
     report, _settings = _run(list(paths) or [Path(".")], Overrides(config_file=config_file), None)
     _write(render_ledger(report), output_file)
-    entries = len(ledger_entries(report.findings))
-    click.echo(f"mldebtlint: {len(report.findings)} findings in {entries} entries written to {output_file}", err=True)
+    findings, entries = len(report.findings), len(ledger_entries(report.findings))
+    counted = f"{findings} finding{'s' if findings != 1 else ''} in {entries} entr{'ies' if entries != 1 else 'y'}"
+    click.echo(f"mldebtlint: {counted} written to {output_file}", err=True)
 
 
 @main.command()

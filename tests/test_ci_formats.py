@@ -186,3 +186,15 @@ def test_clean_run_in_every_ci_format(project: Path) -> None:
         "## mldebtlint: ML technical debt\n\nNo findings in 1 file.\n"
     )
     assert _sarif(".", cwd=project)["runs"][0]["results"] == []
+
+
+def test_sarif_keeps_the_most_severe_results_under_githubs_limit(monkeypatch) -> None:
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 2)
+    findings = [
+        _finding(start=Position(1, 1), severity=Severity.INFO),
+        _finding(start=Position(2, 1), severity=Severity.ERROR),
+        _finding(start=Position(3, 1), severity=Severity.WARNING),
+    ]
+    [run] = sarif.document(_report(*findings))["runs"]
+    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in run["results"]] == [2, 3]
+    assert run["properties"]["omittedResults"] == 1

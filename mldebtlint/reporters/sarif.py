@@ -16,6 +16,7 @@ SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas
 INFORMATION_URI = "https://github.com/mldebtlint/mldebtlint"
 SOURCE_ROOT = "%SRCROOT%"
 MAX_TAGS = 20  # GitHub code scanning reads at most 20 tags per rule
+MAX_RESULTS = 25_000  # GitHub code scanning rejects a run with more results
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 # GitHub's problem.severity scale: error, warning, recommendation
 PROBLEM_SEVERITIES = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "recommendation"}
@@ -95,12 +96,22 @@ def _paid_off(entry: LedgerEntry) -> dict[str, Any]:
     return {"ruleId": entry.code, "uri": entry.path, "count": entry.count, "message": entry.message}
 
 
-def _run_properties(report: Report) -> dict[str, Any]:
+def _kept(findings: list[Finding]) -> list[Finding]:
+    """At most MAX_RESULTS findings, the most severe first chosen, in report order."""
+    if len(findings) <= MAX_RESULTS:
+        return findings
+    ranked = sorted(range(len(findings)), key=lambda i: -findings[i].severity)[:MAX_RESULTS]
+    return [findings[i] for i in sorted(ranked)]
+
+
+def _run_properties(report: Report, omitted: int) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "filesChecked": report.files_checked,
         "linesChecked": report.lines_checked,
         "suppressed": len(report.suppressed),
     }
+    if omitted:
+        properties["omittedResults"] = omitted
     if report.baseline is not None:
         properties["baseline"] = {
             "ledger": report.baseline.ledger,
@@ -115,6 +126,7 @@ def document(report: Report) -> dict[str, Any]:
     """The whole SARIF log as a JSON-ready dict."""
     rules = list(report.rules.values())
     rule_index = {rule.code: index for index, rule in enumerate(rules)}
+    kept = _kept(report.findings)
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -133,8 +145,8 @@ def document(report: Report) -> dict[str, Any]:
                     SOURCE_ROOT: {"description": {"text": "The root of the repository that was checked."}}
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": [result(f, report, rule_index) for f in report.findings],
-                "properties": _run_properties(report),
+                "results": [result(f, report, rule_index) for f in kept],
+                "properties": _run_properties(report, len(report.findings) - len(kept)),
             }
         ],
     }
