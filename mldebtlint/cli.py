@@ -60,7 +60,9 @@ def _run(targets: list[Path], overrides: Overrides, stdin_filename: Path | None)
             name = stdin_filename or STDIN
             settings = load_settings(name, overrides)
             return check_stdin(sys.stdin.buffer.read(), name, settings), settings
-        settings = load_settings(targets[0], overrides)
+        # config and project root are looked up from the paths' common directory
+        common = Path(os.path.commonpath([os.path.abspath(p) for p in targets]))
+        settings = load_settings(common, overrides)
         return check_paths(targets, settings), settings
     except (ConfigError, CatalogError) as exc:
         _fail(str(exc))
