@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mldebtlint.api import check_text
+from mldebtlint.api import check_paths, check_text
 from mldebtlint.config import load_settings
 from mldebtlint.line_hash import line_hashes
 
@@ -146,3 +146,18 @@ def test_findings_carry_the_line_hash_of_their_line(project) -> None:
     [finding] = check_text(code, "t.py", load_settings(project)).findings
     assert (finding.code, finding.start.line) == ("MLD201", 3)
     assert finding.line_hash == line_hashes(code, [3])[3]
+
+
+def test_line_hash_reads_the_file_as_github_does_bom_kept_and_bytes_as_utf8(project) -> None:
+    # Node keeps a UTF-8 byte-order mark (nodejs/node#3040) and decodes other bytes as UTF-8
+    code = "# -*- coding: latin-1 -*-\nfrom datasets import load_dataset\nds = load_dataset('caf\xe9')\n"
+    (project / "bom.py").write_bytes(b"\xef\xbb\xbf" + code.replace("latin-1", "utf-8").encode("utf-8"))
+    (project / "latin.py").write_bytes(code.encode("latin-1"))
+    settings = load_settings(project)
+    report = check_paths([project], settings)
+    hashes = {f.path: f.line_hash for f in report.findings}
+    assert hashes == {
+        "bom.py": line_hashes("\ufeff" + code.replace("latin-1", "utf-8"), [3])[3],
+        "latin.py": line_hashes(code.replace("\xe9", "\ufffd"), [3])[3],
+    }
+    assert hashes["latin.py"] != line_hashes(code, [3])[3]
