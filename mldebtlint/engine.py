@@ -19,6 +19,13 @@ from mldebtlint.detectors import detector_class
 from mldebtlint.detectors.base import Detector, PendingReport
 from mldebtlint.discovery import Candidate, _spec
 from mldebtlint.ftypes import FileResult, Finding, Position, Severity, Suppression
+from mldebtlint.notebooks import (
+    INVALID_NOTEBOOK,
+    NON_PYTHON_NOTEBOOK,
+    NOTEBOOK_SUFFIX,
+    NotebookError,
+    read_notebook,
+)
 from mldebtlint.positions import locate
 from mldebtlint.sources import SourceError, decode_python, nesting_too_deep
 from mldebtlint.suppressions import is_code_like, parse_suppressions
@@ -32,7 +39,9 @@ UNUSED_SUPPRESSION = "MLD005"
 UNKNOWN_SUPPRESSION = "MLD006"
 INTERNAL_ERROR = "MLD009"
 # diagnostics about the input itself are shown whatever `select` says; `ignore` still hides them
-INPUT_DIAGNOSTICS = frozenset({SYNTAX_ERROR, UNREADABLE, UNDECODABLE, "MLD004", INTERNAL_ERROR})
+INPUT_DIAGNOSTICS = frozenset(
+    {SYNTAX_ERROR, UNREADABLE, UNDECODABLE, INVALID_NOTEBOOK, NON_PYTHON_NOTEBOOK, INTERNAL_ERROR}
+)
 
 
 def fingerprint(code: str, path: str, key: str, occurrence: int) -> str:
@@ -84,12 +93,35 @@ class Engine:
             reason = exc.strerror or type(exc).__name__
             self._diagnostic(result, enabled, UNREADABLE, f"cannot read file: {reason}")
             return result
+        if candidate.path.name.endswith(NOTEBOOK_SUFFIX):
+            return self.check_notebook(candidate, data, enabled, result)
         try:
             source = decode_python(data)
         except SourceError as exc:
             self._diagnostic(result, enabled, exc.code, exc.message, exc.line, exc.column)
             return result
         return self.check_text(candidate, source.text, enabled, result)
+
+    def check_notebook(
+        self, candidate: Candidate, data: bytes, enabled: frozenset[str] | None = None, result: FileResult | None = None
+    ) -> FileResult:
+        """Check a notebook's bytes: its code cells as one module, findings placed in their cells."""
+        if enabled is None:
+            enabled = self._enabled_for(candidate.relpath)
+        if result is None:
+            result = FileResult(candidate.relpath)
+        try:
+            notebook = read_notebook(data)
+        except NotebookError as exc:
+            self._diagnostic(result, enabled, INVALID_NOTEBOOK, exc.message, exc.line, exc.column)
+            return result
+        if not notebook.is_python:
+            message = f"notebook skipped: its kernel language is {notebook.language}, not Python"
+            self._diagnostic(result, enabled, NON_PYTHON_NOTEBOOK, message)
+            return result
+        self.check_text(candidate, notebook.code, enabled, result)
+        notebook.place(result)
+        return result
 
     def check_text(
         self, candidate: Candidate, text: str, enabled: frozenset[str] | None = None, result: FileResult | None = None

@@ -99,6 +99,7 @@ class Finding:
     cell: int | None = None
     # where the finding stands in the file as stored (a notebook's raw JSON line)
     raw_start: Position | None = None
+    raw_end: Position | None = None
 
     def sort_key(self) -> tuple[str, int, int, int, str, str]:
         return (self.path, self.cell or 0, self.start.line, self.start.column, self.code, self.message)
