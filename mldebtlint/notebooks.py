@@ -291,9 +291,10 @@ def _is_ipython_line(line: str, state: _LineState) -> bool:
         return False
     if stripped[0] in "%!?" or _ASSIGNED_MAGIC_RE.match(line):
         return True
-    # `model.fit?` / `np.where??`: help, recognisable by a `?` at the end of the code
-    code = line[: state.copy().feed(line)].rstrip()
-    return code.endswith("?")
+    # `model.fit?` / `np.where??`: help, recognisable by a `?` ending the code outside any string
+    probe = state.copy()
+    comment = probe.feed(line)
+    return probe.quote is None and line[:comment].rstrip().endswith("?")
 
 
 class _LineState:

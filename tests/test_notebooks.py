@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mldebtlint import notebooks
-from mldebtlint.api import check_paths
+from mldebtlint.api import check_paths, check_text
 from mldebtlint.config import load_settings
 from mldebtlint.ftypes import Finding, Position, Severity
 from mldebtlint.notebooks import mask_ipython, read_notebook
@@ -193,6 +193,7 @@ def test_ipynb_checkpoints_and_excludes_are_respected(project: Path) -> None:
         (['doc = """', "%d items", '!"""'], ['doc = """', "%d items", '!"""']),
         (["ratio = a \\", "    % b"], ["ratio = a \\", "    % b"]),
         (["s = 'a # ('", "%pwd"], ["s = 'a # ('", ""]),
+        (['"""Is the cut-off stale?', '"""', "x?"], ['"""Is the cut-off stale?', '"""', ""]),
     ],
 )
 def test_ipython_syntax_is_blanked_line_for_line(lines: list[str], expected: list[str]) -> None:
@@ -257,6 +258,10 @@ def _cells_json(cells: Any, **top: Any) -> bytes:
                 "`jupyter nbconvert --to notebook --nbformat 4 --inplace FILE`",
             ),
         ),
+        (
+            b'{"cells": [], "metadata": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            ("MLD004", 1, 1, "notebook is not valid JSON: it nests too deeply"),
+        ),
         (_cells_json(["print(1)"]), ("MLD004", 1, 1, "cell 1 is not a JSON object")),
         (
             _cells_json([{"cell_type": "markdown", "source": ["a"]}, {"cell_type": "code", "source": 7}]),
@@ -279,6 +284,7 @@ def _cells_json(cells: Any, **top: Any) -> bytes:
         "array",
         "no-cells",
         "nbformat3",
+        "deep-nesting",
         "cell-not-object",
         "source-int",
         "nul-in-source",
@@ -359,3 +365,11 @@ def test_a_notebook_with_large_binary_outputs_is_checked(project: Path) -> None:
     ]
     (project / "plots.ipynb").write_bytes(_cells_json(cells))
     assert places(check(project)) == [("MLD601", "plots.ipynb", 3, 1, 11)]
+
+
+def test_check_text_reads_a_notebook_named_ipynb(project: Path) -> None:
+    cells = [("markdown", ["# Labels"]), code_cell("labels = clf.predict_proba(X)[:, 1] >= 0.8\n")]
+    report = check_text(notebook_json(cells), "stdin.ipynb", load_settings(project))
+    assert [(f.code, f.path, f.cell, f.start) for f in report.findings] == [
+        ("MLD601", "stdin.ipynb", 2, Position(1, 10))
+    ]
