@@ -97,7 +97,8 @@ class Finding:
     severity: Severity
     fingerprint: str
     cell: int | None = None
-    # where the finding stands in the file as stored (a notebook's raw JSON line)
+    # where the finding stands in the file as stored (for a notebook: the line and column of the
+    # raw .ipynb JSON that hold the flagged source text; end exclusive); None for .py files
     raw_start: Position | None = None
     raw_end: Position | None = None
 
