@@ -95,8 +95,6 @@ class Notebook:
         return cell, min(max(1, line - cell.first_line + 1), len(cell.line_starts))
 
     def _place_finding(self, finding: Finding) -> Finding:
-        if not self.cells:
-            return finding
         cell, start_line = self._cell_line(finding.start.line)
         end_cell, end_line = self._cell_line(finding.end.line)
         start = Position(start_line, finding.start.column)

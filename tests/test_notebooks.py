@@ -135,7 +135,11 @@ def test_raw_positions_in_a_minified_notebook(project: Path) -> None:
 @settings(max_examples=60, deadline=None)
 @given(
     parts=st.lists(
-        st.lists(st.text(alphabet=st.characters(blacklist_characters="\x00"), max_size=12), max_size=4), max_size=4
+        st.lists(
+            st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12),
+            max_size=4,
+        ),
+        max_size=4,
     ),
     indent=st.sampled_from([None, 1, 2]),
     as_string=st.booleans(),
@@ -198,6 +202,12 @@ def test_ipynb_checkpoints_and_excludes_are_respected(project: Path) -> None:
 )
 def test_ipython_syntax_is_blanked_line_for_line(lines: list[str], expected: list[str]) -> None:
     assert mask_ipython(lines) == expected
+
+
+def test_valid_python_is_left_alone_by_the_ipython_blanking() -> None:
+    for path in sorted((REPO / "mldebtlint").rglob("*.py")) + sorted((REPO / "tests").glob("*.py")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        assert mask_ipython(lines) == lines, path
 
 
 # -- suppressions inside cells ---------------------------------------------------------------
