@@ -94,7 +94,9 @@ def check(
         force_exclude=force_exclude or None,
     )
     try:
-        settings = load_settings(targets[0], overrides)
+        # config and project root are looked up from the paths' common directory
+        common = Path(os.path.commonpath([os.path.abspath(p) for p in targets]))
+        settings = load_settings(common, overrides)
         report = check_paths(targets, settings)
     except (ConfigError, CatalogError) as exc:
         _fail(str(exc))
