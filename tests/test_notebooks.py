@@ -64,7 +64,7 @@ def test_fixture_notebooks_report_exact_cells_lines_and_columns() -> None:
         ("MLD201", base + "rules/mld201_unpinned_hub.ipynb", 4, 1, 11),
         ("MLD201", base + "rules/mld201_unpinned_hub.ipynb", 4, 2, 11),
         ("MLD403", base + "rules/mld403_dead_codepath.ipynb", 3, 3, 5),
-        ("MLD403", base + "rules/mld403_dead_codepath.ipynb", 3, 6, 5),
+        ("MLD403", base + "rules/mld403_dead_codepath.ipynb", 3, 8, 5),
         ("MLD601", base + "rules/mld601_fixed_threshold.ipynb", 3, 4, 12),
     ]
 
@@ -169,6 +169,17 @@ def test_smell_that_depends_on_an_earlier_cell_is_found(project: Path) -> None:
     ]
     (project / "alerts.ipynb").write_text(notebook_json(cells), encoding="utf-8")
     assert places(check(project)) == [("MLD601", "alerts.ipynb", 3, 2, 19)]
+
+
+def test_module_flag_set_in_one_cell_and_tested_in_another(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[tool.mldebtlint.rules.MLD403]\nmodule-flags = true\n")
+    cells = [
+        code_cell("USE_LEGACY_FEATURES = False\n"),
+        ("markdown", ["## Features"]),
+        code_cell("df = load()\nif USE_LEGACY_FEATURES:\n    df = add_ratios(df)\n"),
+    ]
+    (project / "features.ipynb").write_text(notebook_json(cells), encoding="utf-8")
+    assert places(check(project)) == [("MLD403", "features.ipynb", 3, 2, 1)]
 
 
 def test_ipynb_checkpoints_and_excludes_are_respected(project: Path) -> None:
