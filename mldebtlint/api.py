@@ -9,6 +9,7 @@ from mldebtlint.config import Settings, repository_prefix
 from mldebtlint.discovery import Candidate, discover, excluded_by_config, relative_name
 from mldebtlint.engine import Engine, recursion_headroom
 from mldebtlint.ftypes import FileResult, Report
+from mldebtlint.notebooks import NOTEBOOK_SUFFIX
 
 
 def _report(results: list[FileResult], settings: Settings) -> Report:
@@ -35,10 +36,15 @@ def check_paths(paths: list[Path], settings: Settings) -> Report:
 
 
 def check_text(text: str, relpath: str, settings: Settings) -> Report:
-    """Check source text as if it were the file `relpath` (stdin, editors, rule examples)."""
+    """Check source text as if it were the file `relpath` (stdin, editors, rule examples);
+    a `.ipynb` name means the text is a notebook's JSON."""
     recursion_headroom()
     engine = Engine(settings)
-    result = engine.check_text(Candidate(settings.root / relpath, relpath), text)
+    candidate = Candidate(settings.root / relpath, relpath)
+    if relpath.endswith(NOTEBOOK_SUFFIX):
+        result = engine.check_notebook(candidate, text.encode("utf-8", "surrogatepass"))
+    else:
+        result = engine.check_text(candidate, text)
     return _report([result], settings)
 
 

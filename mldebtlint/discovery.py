@@ -11,7 +11,7 @@ from pathspec import GitIgnoreSpec
 
 from mldebtlint.config import ConfigError, Settings
 
-SOURCE_SUFFIXES = (".py", ".pyi")
+SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,13 @@ from mldebtlint.detectors.base import Detector, PendingReport
 from mldebtlint.discovery import Candidate, _spec
 from mldebtlint.ftypes import FileResult, Finding, Position, Severity, Suppression
 from mldebtlint.line_hash import line_hashes
+from mldebtlint.notebooks import (
+    INVALID_NOTEBOOK,
+    NON_PYTHON_NOTEBOOK,
+    NOTEBOOK_SUFFIX,
+    NotebookError,
+    read_notebook,
+)
 from mldebtlint.positions import locate
 from mldebtlint.sources import SourceError, decode_python, nesting_too_deep
 from mldebtlint.suppressions import is_code_like, parse_suppressions
@@ -34,7 +41,9 @@ UNUSED_SUPPRESSION = "MLD005"
 UNKNOWN_SUPPRESSION = "MLD006"
 INTERNAL_ERROR = "MLD009"
 # diagnostics about the input itself are shown whatever `select` says; `ignore` still hides them
-INPUT_DIAGNOSTICS = frozenset({SYNTAX_ERROR, UNREADABLE, UNDECODABLE, "MLD004", INTERNAL_ERROR})
+INPUT_DIAGNOSTICS = frozenset(
+    {SYNTAX_ERROR, UNREADABLE, UNDECODABLE, INVALID_NOTEBOOK, NON_PYTHON_NOTEBOOK, INTERNAL_ERROR}
+)
 
 
 def fingerprint(code: str, path: str, key: str, occurrence: int) -> str:
@@ -107,12 +116,36 @@ class Engine:
         """Check the bytes of the file `candidate` names (read from disk, or from stdin)."""
         enabled = self._enabled_for(candidate.relpath) if enabled is None else enabled
         result = FileResult(candidate.relpath) if result is None else result
+        if candidate.path.name.endswith(NOTEBOOK_SUFFIX):
+            return self.check_notebook(candidate, data, enabled, result)
         try:
             source = decode_python(data)
         except SourceError as exc:
             self._diagnostic(result, enabled, exc.code, exc.message, exc.line, exc.column)
         else:
             self._check_source(candidate, source.text, enabled, result)
+        return with_line_hashes(result, data.decode("utf-8", "replace")) if result.findings else result
+
+    def check_notebook(
+        self, candidate: Candidate, data: bytes, enabled: frozenset[str] | None = None, result: FileResult | None = None
+    ) -> FileResult:
+        """Check a notebook's bytes: its code cells as one module, findings placed in their cells."""
+        if enabled is None:
+            enabled = self._enabled_for(candidate.relpath)
+        if result is None:
+            result = FileResult(candidate.relpath)
+        try:
+            notebook = read_notebook(data)
+        except NotebookError as exc:
+            self._diagnostic(result, enabled, INVALID_NOTEBOOK, exc.message, exc.line, exc.column)
+        else:
+            if notebook.is_python:
+                self._check_source(candidate, notebook.code, enabled, result)
+                notebook.place(result)
+            else:
+                message = f"notebook skipped: its kernel language is {notebook.language}, not Python"
+                self._diagnostic(result, enabled, NON_PYTHON_NOTEBOOK, message)
+        # GitHub hashes the raw .ipynb lines: placed findings carry them as raw_start
         return with_line_hashes(result, data.decode("utf-8", "replace")) if result.findings else result
 
     def check_text(

@@ -97,8 +97,10 @@ class Finding:
     severity: Severity
     fingerprint: str
     cell: int | None = None
-    # where the finding stands in the file as stored (a notebook's raw JSON line)
+    # where the finding stands in the file as stored (for a notebook: the line and column of the
+    # raw .ipynb JSON that hold the flagged source text; end exclusive); None for .py files
     raw_start: Position | None = None
+    raw_end: Position | None = None
     # GitHub's primaryLocationLineHash of the stored file at that line (see line_hash.py)
     line_hash: str | None = None
     # hash of the normalised source of the flagged node: with code and path, the baseline's key

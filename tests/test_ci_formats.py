@@ -198,3 +198,20 @@ def test_sarif_keeps_the_most_severe_results_under_githubs_limit(monkeypatch) ->
     [run] = sarif.document(_report(*findings))["runs"]
     assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in run["results"]] == [2, 3]
     assert run["properties"]["omittedResults"] == 1
+
+
+def test_notebook_sarif_points_at_the_raw_ipynb_line_with_its_line_hash() -> None:
+    from mldebtlint.line_hash import line_hashes
+    from tests.conftest import FIXTURES
+
+    notebook = "fixtures/notebooks/churn_scoring.ipynb"
+    document = _sarif(notebook)
+    assert _schema_errors(document) == []
+    [result] = document["runs"][0]["results"]
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == notebook
+    assert location["region"] == {"startLine": 54, "startColumn": 21, "endLine": 54, "endColumn": 39}
+    assert result["message"]["text"].endswith("(cell 5, line 2)")
+    raw = (FIXTURES / "notebooks" / "churn_scoring.ipynb").read_text(encoding="utf-8")
+    assert raw.splitlines()[53][20:38] == "proba[:, 1] > 0.73"
+    assert result["partialFingerprints"]["primaryLocationLineHash"] == line_hashes(raw, [54])[54]

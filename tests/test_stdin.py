@@ -48,3 +48,17 @@ def test_stdin_filename_without_dash_is_a_usage_error(project: Path) -> None:
     result = run_cli("check", ".", "--stdin-filename", "x.py", cwd=project)
     assert result.exit_code == 2
     assert "pass `-` as the path" in result.output
+
+
+def test_a_notebook_on_stdin_is_read_as_a_notebook(project: Path) -> None:
+    from tests.conftest import FIXTURES
+
+    notebook = (FIXTURES / "notebooks" / "churn_scoring.ipynb").read_text(encoding="utf-8")
+    result = run_cli("check", "-", "--stdin-filename", "nb/x.ipynb", "--format", "json", cwd=project, stdin=notebook)
+    [finding] = json.loads(result.output)["results"]
+    assert (finding["code"], finding["filename"], finding["cell"], finding["location"]) == (
+        "MLD601",
+        "nb/x.ipynb",
+        5,
+        {"row": 2, "column": 16},
+    )

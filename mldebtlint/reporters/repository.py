@@ -21,8 +21,9 @@ def stored_span(finding: Finding, report: Report) -> StoredSpan:
     """The finding's range in the file as stored in the repository."""
     path = finding.path if finding.path.startswith("/") else report.repository_prefix + finding.path
     if finding.raw_start is not None:
-        # a notebook: the raw JSON line holding the source line; its end is not mapped
-        return StoredSpan(path, finding.raw_start, None)
+        # a notebook: the raw JSON lines holding the flagged source
+        end = finding.raw_end if finding.raw_end not in (None, finding.raw_start) else None
+        return StoredSpan(path, finding.raw_start, end)
     end = None if finding.end == finding.start else finding.end
     return StoredSpan(path, finding.start, end)
 
