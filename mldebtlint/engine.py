@@ -9,6 +9,7 @@ import re
 import stat
 import sys
 from collections import Counter
+from dataclasses import replace
 
 import libcst as cst
 
@@ -19,6 +20,14 @@ from mldebtlint.detectors import detector_class
 from mldebtlint.detectors.base import Detector, PendingReport
 from mldebtlint.discovery import Candidate, _spec
 from mldebtlint.ftypes import FileResult, Finding, Position, Severity, Suppression
+from mldebtlint.line_hash import line_hashes
+from mldebtlint.notebooks import (
+    INVALID_NOTEBOOK,
+    NON_PYTHON_NOTEBOOK,
+    NOTEBOOK_SUFFIX,
+    NotebookError,
+    read_notebook,
+)
 from mldebtlint.positions import locate
 from mldebtlint.sources import SourceError, decode_python, nesting_too_deep
 from mldebtlint.suppressions import is_code_like, parse_suppressions
@@ -32,13 +41,28 @@ UNUSED_SUPPRESSION = "MLD005"
 UNKNOWN_SUPPRESSION = "MLD006"
 INTERNAL_ERROR = "MLD009"
 # diagnostics about the input itself are shown whatever `select` says; `ignore` still hides them
-INPUT_DIAGNOSTICS = frozenset({SYNTAX_ERROR, UNREADABLE, UNDECODABLE, "MLD004", INTERNAL_ERROR})
+INPUT_DIAGNOSTICS = frozenset(
+    {SYNTAX_ERROR, UNREADABLE, UNDECODABLE, INVALID_NOTEBOOK, NON_PYTHON_NOTEBOOK, INTERNAL_ERROR}
+)
 
 
 def fingerprint(code: str, path: str, key: str, occurrence: int) -> str:
     """Stable across line shifts: the rule, the file and the normalised source of the node."""
     digest = hashlib.sha256(f"{code}\0{path}\0{key}\0{occurrence}".encode()).hexdigest()
     return digest[:16]
+
+
+def source_key(key: str) -> str:
+    """The normalised source alone, hashed: what the baseline ledger counts per code and path."""
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def with_line_hashes(result: FileResult, stored: str) -> FileResult:
+    """Give each finding GitHub's line hash, from the file as stored (GitHub reads it as UTF-8)."""
+    if result.findings:
+        hashes = line_hashes(stored, ((f.raw_start or f.start).line for f in result.findings))
+        result.findings = [replace(f, line_hash=hashes.get((f.raw_start or f.start).line)) for f in result.findings]
+    return result
 
 
 def normalized_source(module: cst.Module, node: cst.CSTNode) -> str:
@@ -84,21 +108,55 @@ class Engine:
             reason = exc.strerror or type(exc).__name__
             self._diagnostic(result, enabled, UNREADABLE, f"cannot read file: {reason}")
             return result
+        return self.check_bytes(candidate, data, enabled, result)
+
+    def check_bytes(
+        self, candidate: Candidate, data: bytes, enabled: frozenset[str] | None = None, result: FileResult | None = None
+    ) -> FileResult:
+        """Check the bytes of the file `candidate` names (read from disk, or from stdin)."""
+        enabled = self._enabled_for(candidate.relpath) if enabled is None else enabled
+        result = FileResult(candidate.relpath) if result is None else result
+        if candidate.path.name.endswith(NOTEBOOK_SUFFIX):
+            return self.check_notebook(candidate, data, enabled, result)
         try:
             source = decode_python(data)
         except SourceError as exc:
             self._diagnostic(result, enabled, exc.code, exc.message, exc.line, exc.column)
-            return result
-        return self.check_text(candidate, source.text, enabled, result)
+        else:
+            self._check_source(candidate, source.text, enabled, result)
+        return with_line_hashes(result, data.decode("utf-8", "replace")) if result.findings else result
 
-    def check_text(
-        self, candidate: Candidate, text: str, enabled: frozenset[str] | None = None, result: FileResult | None = None
+    def check_notebook(
+        self, candidate: Candidate, data: bytes, enabled: frozenset[str] | None = None, result: FileResult | None = None
     ) -> FileResult:
-        """Check source text that stands for `candidate` (stdin, examples, notebooks)."""
+        """Check a notebook's bytes: its code cells as one module, findings placed in their cells."""
         if enabled is None:
             enabled = self._enabled_for(candidate.relpath)
         if result is None:
             result = FileResult(candidate.relpath)
+        try:
+            notebook = read_notebook(data)
+        except NotebookError as exc:
+            self._diagnostic(result, enabled, INVALID_NOTEBOOK, exc.message, exc.line, exc.column)
+        else:
+            if notebook.is_python:
+                self._check_source(candidate, notebook.code, enabled, result)
+                notebook.place(result)
+            else:
+                message = f"notebook skipped: its kernel language is {notebook.language}, not Python"
+                self._diagnostic(result, enabled, NON_PYTHON_NOTEBOOK, message)
+        # GitHub hashes the raw .ipynb lines: placed findings carry them as raw_start
+        return with_line_hashes(result, data.decode("utf-8", "replace")) if result.findings else result
+
+    def check_text(
+        self, candidate: Candidate, text: str, enabled: frozenset[str] | None = None, result: FileResult | None = None
+    ) -> FileResult:
+        """Check source text that stands for `candidate` (rule examples, editors)."""
+        enabled = self._enabled_for(candidate.relpath) if enabled is None else enabled
+        result = FileResult(candidate.relpath) if result is None else result
+        return with_line_hashes(self._check_source(candidate, text, enabled, result), text)
+
+    def _check_source(self, candidate: Candidate, text: str, enabled: frozenset[str], result: FileResult) -> FileResult:
         result.lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
         deep = nesting_too_deep(text)
         if deep is not None:
@@ -189,6 +247,7 @@ class Engine:
                 end=end,
                 severity=self._severity(report.code),
                 fingerprint=fingerprint(report.code, relpath, key, seen[(report.code, key)]),
+                source_key=source_key(key),
             )
             findings.append((finding, statement_line))
         return findings
@@ -214,6 +273,7 @@ class Engine:
                 end=Position(line, column),
                 severity=self._severity(code),
                 fingerprint=fingerprint(code, result.path, message, 1),
+                source_key=source_key(message),
             )
         )
 

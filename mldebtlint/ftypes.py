@@ -97,8 +97,14 @@ class Finding:
     severity: Severity
     fingerprint: str
     cell: int | None = None
-    # where the finding stands in the file as stored (a notebook's raw JSON line)
+    # where the finding stands in the file as stored (for a notebook: the line and column of the
+    # raw .ipynb JSON that hold the flagged source text; end exclusive); None for .py files
     raw_start: Position | None = None
+    raw_end: Position | None = None
+    # GitHub's primaryLocationLineHash of the stored file at that line (see line_hash.py)
+    line_hash: str | None = None
+    # hash of the normalised source of the flagged node: with code and path, the baseline's key
+    source_key: str = ""
 
     def sort_key(self) -> tuple[str, int, int, int, str, str]:
         return (self.path, self.cell or 0, self.start.line, self.start.column, self.code, self.message)
@@ -125,6 +131,31 @@ class FileResult:
     lines: int = 0
 
 
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One line of the debt ledger (baseline): `count` findings of `code` in `path` whose flagged
+    code normalises to the same source (`key` is its hash). Never a line number."""
+
+    code: str
+    path: str
+    key: str
+    count: int
+    message: str  # of the first occurrence, for the humans who review the ledger
+
+
+@dataclass(frozen=True)
+class BaselineOutcome:
+    """What `check --baseline` did: findings it accepted, and debt that was paid off."""
+
+    ledger: str  # the baseline file, as named on the command line
+    accepted: int  # findings found in the ledger, hence not reported
+    paid_off: tuple[LedgerEntry, ...]  # entries no longer found; `count` says how many of each
+
+    @property
+    def paid_off_count(self) -> int:
+        return sum(entry.count for entry in self.paid_off)
+
+
 @dataclass
 class Report:
     """The result of a whole `check`: what the reporters render."""
@@ -133,7 +164,11 @@ class Report:
     suppressed: list[tuple[Finding, Suppression]]
     files_checked: int
     lines_checked: int
-    rules: dict[str, Rule]
+    rules: dict[str, Rule]  # the rules of this run: enabled, or reporting (input diagnostics)
+    checked: frozenset[str] = frozenset()  # the paths checked, as findings name them
+    # where the project root lies in its git checkout ("ml/" or ""): GitHub wants repository paths
+    repository_prefix: str = ""
+    baseline: BaselineOutcome | None = None
 
     def count_at_or_above(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity >= severity)

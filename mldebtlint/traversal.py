@@ -162,11 +162,15 @@ def walk(module: cst.Module, dispatch: Dispatch, ctx: FileContext) -> None:
         for key in set(first) | set(then):
             table[key] = [*first.get(key, ()), *then.get(key, ())]
     statements = ctx.statements
-    cst_node = cst.CSTNode
+    # isinstance() against libcst's abstract base classes is slow; answer it once per type
+    is_node = _IS_NODE
+    is_statement_type = _IS_STATEMENT
 
     def visit(node: cst.CSTNode) -> None:
         node_cls = type(node)
-        is_statement = isinstance(node, STATEMENT_TYPES)
+        is_statement = is_statement_type.get(node_cls)
+        if is_statement is None:
+            is_statement = is_statement_type[node_cls] = issubclass(node_cls, STATEMENT_TYPES)
         if is_statement:
             statements.append(node)
         handlers = enter.get(node_cls)
@@ -175,12 +179,20 @@ def walk(module: cst.Module, dispatch: Dispatch, ctx: FileContext) -> None:
                 handler(node)
         for name in _fields(node_cls):
             value = getattr(node, name)
-            if isinstance(value, cst_node):
-                visit(value)
-            elif type(value) is tuple or type(value) is list:
+            value_cls = type(value)
+            if value_cls is tuple or value_cls is list:
                 for child in value:
-                    if isinstance(child, cst_node):
+                    child_is_node = is_node.get(type(child))
+                    if child_is_node is None:
+                        child_is_node = is_node[type(child)] = isinstance(child, cst.CSTNode)
+                    if child_is_node:
                         visit(child)
+                continue
+            value_is_node = is_node.get(value_cls)
+            if value_is_node is None:
+                value_is_node = is_node[value_cls] = isinstance(value, cst.CSTNode)
+            if value_is_node:
+                visit(value)
         handlers = leave.get(node_cls)
         if handlers:
             for handler in handlers:
@@ -189,3 +201,7 @@ def walk(module: cst.Module, dispatch: Dispatch, ctx: FileContext) -> None:
             statements.pop()
 
     visit(module)
+
+
+_IS_NODE: dict[type, bool] = {}
+_IS_STATEMENT: dict[type, bool] = {}

@@ -24,7 +24,7 @@ class DeadCodepath(Detector):
     same name, a second assignment) means someone may change it, and nothing is reported.
     """
 
-    PARAMS: ClassVar[dict[str, Any]] = {"module-flags": True, "unreachable": True}
+    PARAMS: ClassVar[dict[str, Any]] = {"module-flags": False, "unreachable": True}
 
     def begin(self, ctx: Any, reports: Any) -> None:
         super().begin(ctx, reports)

@@ -40,15 +40,22 @@ class CallWithoutPin(Detector):
         super().__init__(rule, params)
         patterns = [fnmatch.translate(p) for p in self.params["calls"]]
         self.calls = re.compile("|".join(patterns)) if patterns else None
+        # the last name of each pattern: a cheap test before resolving the callee's full name
+        self.last_names = frozenset(p.rsplit(".", 1)[-1] for p in self.params["calls"])
         self.pin_keywords = tuple(self.params["pin-keywords"])
         self.unpinned = set(self.params["unpinned-revisions"])
 
     def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
         if self.calls is None:
             return
-        if not isinstance(node.func, (cst.Attribute, cst.Name)):
+        if type(func) is cst.Attribute:
+            # an attribute keeps its name whatever the import aliases: cheap to rule out first
+            if func.attr.value not in self.last_names and "*" not in self.last_names:
+                return
+        elif type(func) is not cst.Name:
             return
-        name = self.ctx.qualified_name(node.func)
+        name = self.ctx.qualified_name(func)
         if name is None or not self.calls.match(name):
             return
         keywords: dict[str, cst.BaseExpression] = {}
@@ -83,6 +90,8 @@ class CallWithoutPin(Detector):
         if first is not None:
             value = followed(self.ctx, first)
             text = string_value(value)
+            if text is not None and value is not first:
+                shown += f" (= {text!r})"
             if text is not None:
                 if text in self.params["skip-first-arg"] or looks_like_local_path(text):
                     return
