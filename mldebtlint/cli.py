@@ -44,7 +44,15 @@ def _write(text: str, output_file: Path | None) -> None:
         _fail(f"{output_file}: cannot write output: {exc.strerror or exc}")
 
 
-def _run(targets: list[Path], overrides: Overrides, stdin_filename: Path | None) -> tuple[Report, Settings]:
+def _run(
+    targets: list[Path],
+    overrides: Overrides,
+    stdin_filename: Path | None,
+    *,
+    jobs: int | None = None,
+    cache: bool = True,
+    cache_dir: Path | None = None,
+) -> tuple[Report, Settings]:
     """Settings and the report for the paths, or for stdin (`-`) named `stdin_filename`."""
     from mldebtlint.api import check_paths, check_stdin
     from mldebtlint.catalog import CatalogError
@@ -63,7 +71,7 @@ def _run(targets: list[Path], overrides: Overrides, stdin_filename: Path | None)
         # config and project root are looked up from the paths' common directory
         common = Path(os.path.commonpath([os.path.abspath(p) for p in targets]))
         settings = load_settings(common, overrides)
-        return check_paths(targets, settings), settings
+        return check_paths(targets, settings, jobs=jobs, cache=cache, cache_dir=cache_dir), settings
     except (ConfigError, CatalogError) as exc:
         _fail(str(exc))
 
@@ -102,6 +110,16 @@ def main() -> None:
 @click.option(
     "--stdin-filename", type=click.Path(path_type=Path), help="With `-` as the path: the name of the code on stdin."
 )
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: one per CPU; few files: one]."
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="MLDEBTLINT_CACHE_DIR",
+    help="Cache directory [default: .mldebtlint_cache in the project root; env: MLDEBTLINT_CACHE_DIR].",
+)
 def check(
     paths: tuple[Path, ...],
     select: str | None,
@@ -116,6 +134,9 @@ def check(
     force_exclude: bool,
     baseline: Path | None,
     stdin_filename: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
 ) -> None:
     """Check PATHS (default: the current directory; `-` reads stdin) for ML technical debt."""
     from mldebtlint.baseline import BaselineError, apply_ledger, load_ledger
@@ -132,7 +153,7 @@ def check(
         config_file=config_file,
         force_exclude=force_exclude or None,
     )
-    report, settings = _run(targets, overrides, stdin_filename)
+    report, settings = _run(targets, overrides, stdin_filename, jobs=jobs, cache=not no_cache, cache_dir=cache_dir)
     if baseline is not None:
         try:
             report = apply_ledger(report, load_ledger(baseline), str(baseline), settings.root)

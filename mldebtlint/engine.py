@@ -178,6 +178,12 @@ class Engine:
         self._apply_suppressions(text, findings, result, enabled)
         return result
 
+    def crashed(self, candidate: Candidate, message: str) -> FileResult:
+        """The result for a file whose check failed outside the engine (a worker process died)."""
+        result = FileResult(candidate.relpath)
+        self._diagnostic(result, self._enabled_for(candidate.relpath), INTERNAL_ERROR, message)
+        return result
+
     def _enabled_for(self, relpath: str) -> frozenset[str]:
         enabled = self.settings.enabled | (INPUT_DIAGNOSTICS - self._explicitly_ignored())
         for pattern, codes in self.settings.per_file_ignores:
