@@ -14,6 +14,10 @@ DETECTORS: dict[str, str] = {
     "call-without-pin": "mldebtlint.detectors.pinning:CallWithoutPin",
     "dead-codepath": "mldebtlint.detectors.dead_code:DeadCodepath",
     "fixed-threshold": "mldebtlint.detectors.thresholds:FixedThreshold",
+    "correction-cascade": "mldebtlint.detectors.cascade:CorrectionCascade",
+    "implicit-feature-set": "mldebtlint.detectors.feature_set:ImplicitFeatureSet",
+    "preprocessing-leakage": "mldebtlint.detectors.leakage:PreprocessingLeakage",
+    "unseeded-randomness": "mldebtlint.detectors.randomness:UnseededRandomness",
 }
 
 
