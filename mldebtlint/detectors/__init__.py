@@ -17,6 +17,8 @@ DETECTORS: dict[str, str] = {
     "correction-cascade": "mldebtlint.detectors.cascade:CorrectionCascade",
     "implicit-feature-set": "mldebtlint.detectors.feature_set:ImplicitFeatureSet",
     "preprocessing-leakage": "mldebtlint.detectors.leakage:PreprocessingLeakage",
+    "hardcoded-hyperparameter": "mldebtlint.detectors.hyperparameters:HardcodedHyperparameter",
+    "nondeterministic-order": "mldebtlint.detectors.ordering:NondeterministicOrder",
     "unseeded-randomness": "mldebtlint.detectors.randomness:UnseededRandomness",
 }
 
