@@ -19,6 +19,8 @@ DETECTORS: dict[str, str] = {
     "preprocessing-leakage": "mldebtlint.detectors.leakage:PreprocessingLeakage",
     "hardcoded-hyperparameter": "mldebtlint.detectors.hyperparameters:HardcodedHyperparameter",
     "nondeterministic-order": "mldebtlint.detectors.ordering:NondeterministicOrder",
+    "underutilized-feature": "mldebtlint.detectors.feature_usage:UnderutilizedFeature",
+    "unmonitored-serving": "mldebtlint.detectors.serving:UnmonitoredServing",
     "unseeded-randomness": "mldebtlint.detectors.randomness:UnseededRandomness",
 }
 

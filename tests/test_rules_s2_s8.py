@@ -1,0 +1,104 @@
+"""The data-flow rules of §2, §3, §6, §7 and §8 on their fixture project: exact findings, and
+silence on the near misses next to them (a seed set in a helper module, a threshold read from
+the configuration, a scaler inside a Pipeline, an explicit stacking ensemble)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mldebtlint.api import check_paths, check_text
+from mldebtlint.config import Overrides, load_settings
+from tests.conftest import FIXTURES
+
+PROJECT = FIXTURES / "rules-s2-s8"
+
+
+def _findings() -> list[tuple[str, str, int, int]]:
+    report = check_paths([PROJECT], load_settings(PROJECT))
+    return [(f.code, f.path, f.start.line, f.start.column) for f in report.findings]
+
+
+def test_fixture_findings_are_exact() -> None:
+    assert _findings() == [
+        ("MLD205", "features/build_features.py", 5, 19),
+        ("MLD205", "features/build_features.py", 15, 5),
+        ("MLD102", "features/build_features.py", 23, 9),
+        ("MLD602", "serving/app.py", 16, 32),
+        ("MLD101", "training/cascade.py", 10, 1),
+        ("MLD501", "training/train_config.py", 14, 66),
+        ("MLD501", "training/train_config.py", 15, 67),
+        ("MLD703", "training/train_config.py", 21, 16),
+        ("MLD702", "training/train_unseeded.py", 11, 1),
+        ("MLD702", "training/train_unseeded.py", 12, 15),
+        ("MLD701", "training/train_unseeded.py", 15, 36),
+        ("MLD701", "training/train_unseeded.py", 16, 9),
+        ("MLD701", "training/train_unseeded.py", 19, 13),
+        ("MLD701", "training/train_unseeded.py", 20, 10),
+    ]
+
+
+def test_seed_set_by_a_helper_of_another_module_is_seen() -> None:
+    assert [f for f in _findings() if f[1] == "training/train_seeded.py"] == []
+
+
+def test_near_misses_stay_silent() -> None:
+    found = _findings()
+    # the Pipeline, the threshold from argparse, the StackingRegressor, the logged handler
+    assert not [f for f in found if f[1] == "training/train_config.py" and f[2] >= 22]
+    assert not [f for f in found if f[1] == "training/cascade.py" and f[2] > 10]
+    assert not [f for f in found if f[1] == "serving/app.py" and f[2] > 17]
+
+
+def _codes(code: str, project: Path, select: str) -> list[tuple[str, int]]:
+    report = check_text(code, "script.py", load_settings(project, Overrides(select=(select,))))
+    return [(f.code, f.start.line) for f in report.findings]
+
+
+def test_local_helper_that_seeds_counts_as_a_seed(project: Path) -> None:
+    code = (
+        "import numpy as np\n"
+        "from sklearn.model_selection import train_test_split\n"
+        "def reproducible():\n"
+        "    np.random.seed(0)\n"
+        "parts = train_test_split(X, y)\n"
+        "reproducible()\n"
+    )
+    assert _codes(code, project, "MLD701") == []
+
+
+def test_torch_seed_does_not_seed_scikit_learn(project: Path) -> None:
+    code = (
+        "import torch\n"
+        "from sklearn.model_selection import train_test_split\n"
+        "torch.manual_seed(0)\n"
+        "parts = train_test_split(X, y)\n"
+    )
+    assert _codes(code, project, "MLD701") == [("MLD701", 4)]
+
+
+def test_ensemble_with_random_state_seeds_its_estimators(project: Path) -> None:
+    code = (
+        "from sklearn.ensemble import AdaBoostClassifier\n"
+        "from sklearn.tree import ExtraTreeClassifier\n"
+        "stump = ExtraTreeClassifier(max_depth=1)\n"
+        "boosted = AdaBoostClassifier(stump, random_state=0)\n"
+        "print(boosted)\n"
+    )
+    assert _codes(code, project, "MLD701") == []
+
+
+def test_fit_on_test_split_is_leakage(project: Path) -> None:
+    code = (
+        "from sklearn.model_selection import train_test_split\n"
+        "from sklearn.preprocessing import StandardScaler\n"
+        "X_tr, X_te = train_test_split(X, random_state=0)\n"
+        "scaler = StandardScaler()\n"
+        "scaler.fit(X_tr)\n"
+        "X_te = scaler.fit_transform(X_te)\n"
+    )
+    assert _codes(code, project, "MLD703") == [("MLD703", 6)]
+
+
+def test_self_training_is_not_a_cascade(project: Path) -> None:
+    code = "pseudo = clf.predict(X_u)\nclf.fit(X_u, pseudo)\nother.fit(X_u, pseudo)\n"
+    assert _codes(code, project, "MLD101") == [("MLD101", 3)]
