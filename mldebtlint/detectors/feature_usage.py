@@ -12,7 +12,6 @@ import libcst as cst
 from mldebtlint.context import FileContext
 from mldebtlint.detectors.base import Detector, PendingReport
 from mldebtlint.detectors.dataflow import column_key, string_list
-from mldebtlint.detectors.literals import string_value
 from mldebtlint.ftypes import Rule
 
 _COMMENTED_ENTRY_RE = re.compile(r"""^\s*#\s*(?P<q>["'])(?P<name>[^"'\n]+)(?P=q)\s*,?\s*(?:#.*)?$""", re.MULTILINE)
@@ -27,6 +26,16 @@ class _Created:
     target: cst.Subscript
     statement: cst.CSTNode | None
     after: int  # frame uses counted before the creation
+
+
+def _spans_lines(node: cst.List | cst.Tuple) -> bool:
+    """A list written over several lines (only those can hold a commented-out entry)."""
+    if isinstance(node, cst.List) and isinstance(node.lbracket.whitespace_after, cst.ParenthesizedWhitespace):
+        return True
+    return any(
+        isinstance(e.comma, cst.Comma) and isinstance(e.comma.whitespace_after, cst.ParenthesizedWhitespace)
+        for e in node.elements
+    )
 
 
 def _reads_frame(node: cst.CSTNode, frame: str, budget: int = 200) -> bool:
@@ -95,7 +104,7 @@ class UnderutilizedFeature(Detector):
         if not isinstance(node, (cst.List, cst.Tuple)) or id(node) in self.checked_lists:
             return
         self.checked_lists.add(id(node))
-        if not node.elements or string_list(node) is None:
+        if not node.elements or string_list(node) is None or not _spans_lines(node):
             return
         code = self.ctx.module.code_for_node(node)
         if "#" not in code:
@@ -121,9 +130,7 @@ class UnderutilizedFeature(Detector):
         self.created.append(_Created(target.value.value, column, target, self.ctx.statement, self.uses))
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        value = string_value(node)
-        if value is not None:
-            self.strings[value] += 1
+        self.strings[node.raw_value] += 1  # without unescaping: column names rarely have escapes
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self.attributes.add(node.attr.value)

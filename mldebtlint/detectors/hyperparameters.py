@@ -45,7 +45,7 @@ class HardcodedHyperparameter(Detector):
     def begin(self, ctx: FileContext, reports: list[PendingReport]) -> None:
         super().begin(ctx, reports)
         self.reader: str | None = None
-        self.pending: list[tuple[cst.Arg, str, cst.CSTNode | None]] = []
+        self.pending: list[tuple[cst.Arg, cst.BaseExpression, cst.CSTNode | None]] = []
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -62,18 +62,16 @@ class HardcodedHyperparameter(Detector):
         if name is not None:
             if self.sinks is None or not self.sinks.match(name):
                 return
-            callee = self.ctx.source(func, 40)
-        elif isinstance(func, cst.Attribute) and func.attr.value in self.sink_methods:
-            callee = self.ctx.source(func, 40)
-        else:
+        elif not (isinstance(func, cst.Attribute) and func.attr.value in self.sink_methods):
             return
         for arg in literals:
-            self.pending.append((arg, callee, self.ctx.statement))
+            self.pending.append((arg, func, self.ctx.statement))
 
     def end(self) -> None:
         if self.reader is None:
             return
-        for arg, callee, statement in self.pending:
+        for arg, func, statement in self.pending:
+            callee = self.ctx.source(func, 40)
             setting = f"{arg.keyword.value if arg.keyword else ''}={self.ctx.source(arg.value, 30)}"
             self.report(
                 arg,

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 import libcst as cst
 
-from mldebtlint.context import FileContext
+from mldebtlint.context import FileContext, dotted_name
 from mldebtlint.detectors.base import Detector, PendingReport
 from mldebtlint.ftypes import Rule
 
@@ -58,6 +58,7 @@ class UnmonitoredServing(Detector):
     def __init__(self, rule: Rule, params: dict[str, Any]) -> None:
         super().__init__(rule, params)
         self.apps = frozenset(self.params["apps"])
+        self.frameworks = frozenset(a.split(".")[0] for a in self.apps)
         self.route_decorators = frozenset(self.params["route-decorators"])
         self.predict_methods = frozenset(self.params["predict-methods"])
         self.hook_decorators = frozenset(self.params["hook-decorators"])
@@ -74,14 +75,14 @@ class UnmonitoredServing(Detector):
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
-            self._note_import(self.ctx.source(alias.name))
+            self._note_import(dotted_name(alias.name) or "")
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if node.module is not None and not node.relative:
-            self._note_import(self.ctx.source(node.module))
+            self._note_import(dotted_name(node.module) or "")
 
     def _note_import(self, module: str) -> None:
-        if module.split(".")[0] in {a.split(".")[0] for a in self.apps}:
+        if module.split(".")[0] in self.frameworks:
             self.web_framework = True
 
     # -- handlers -------------------------------------------------------------------------
