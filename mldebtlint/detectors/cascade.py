@@ -6,13 +6,12 @@ from typing import Any, ClassVar
 
 import libcst as cst
 
-from mldebtlint.context import FileContext, dotted_name
-from mldebtlint.detectors.base import Detector, PendingReport
-from mldebtlint.detectors.dataflow import DataFlow, Verdict
+from mldebtlint.context import dotted_name
+from mldebtlint.detectors.dataflow import DataFlowDetector, Verdict, fit_data
 from mldebtlint.ftypes import Rule
 
 
-class CorrectionCascade(Detector):
+class CorrectionCascade(DataFlowDetector):
     """A `fit` whose features or target derive from another model's `predict`-like output.
 
     The data arguments of `R.fit(X, y)` are traced back (see `dataflow`) through assignments,
@@ -27,7 +26,6 @@ class CorrectionCascade(Detector):
         "fit-methods": ["fit", "partial_fit"],
         "output-methods": ["predict", "predict_proba", "predict_log_proba", "decision_function"],
         "output-functions": ["sklearn.model_selection.cross_val_predict"],
-        "data-keywords": ["X", "x", "y", "Y"],
     }
 
     def __init__(self, rule: Rule, params: dict[str, Any]) -> None:
@@ -35,24 +33,14 @@ class CorrectionCascade(Detector):
         self.fit_methods = frozenset(self.params["fit-methods"])
         self.output_methods = frozenset(self.params["output-methods"])
         self.output_functions = frozenset(self.params["output-functions"])
-        self.data_keywords = frozenset(self.params["data-keywords"])
-
-    def begin(self, ctx: FileContext, reports: list[PendingReport]) -> None:
-        super().begin(ctx, reports)
-        self.flow = DataFlow(ctx)
-
-    def leave_Assign(self, node: cst.Assign) -> None:
-        self.flow.record_assign(node)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if type(func) is not cst.Attribute or func.attr.value not in self.fit_methods:
             return
         trained = dotted_name(func.value)
-        positional = [a.value for a in node.args if a.keyword is None and not a.star][:2]
-        keyword = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
-        roles = [("features", positional[0] if positional else keyword.get("X", keyword.get("x")))]
-        roles.append(("target", positional[1] if len(positional) > 1 else keyword.get("y", keyword.get("Y"))))
+        features, target = fit_data(node)
+        roles = [("features", features), ("target", target)]
 
         def from_other_model(expr: cst.BaseExpression, before: int | None) -> Verdict:
             if type(expr) is not cst.Call:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from mldebtlint.context import Binding, FileContext
+from mldebtlint.detectors.base import Detector, PendingReport
 from mldebtlint.detectors.literals import string_value
 
 # functions that split arrays into (train, test) pairs, in order: a, b -> a_train, a_test, b_train, b_test
@@ -227,3 +228,26 @@ def column_keys(node: cst.Subscript, ctx: FileContext, before: int | None = None
         index, _ = ctx.resolve_value(index, before)
     values = string_list(index)
     return frozenset(values) if values else None
+
+
+class DataFlowDetector(Detector):
+    """A detector that follows values: `self.flow` is filled as the file is walked."""
+
+    # functions whose outputs unpack as (train, test) pairs, for `DataFlow.split_part`
+    SPLITTERS: tuple[str, ...] = DEFAULT_SPLITTERS
+
+    def begin(self, ctx: FileContext, reports: list[PendingReport]) -> None:
+        super().begin(ctx, reports)
+        self.flow = DataFlow(ctx, self.SPLITTERS)
+
+    def leave_Assign(self, node: cst.Assign) -> None:
+        self.flow.record_assign(node)
+
+
+def fit_data(node: cst.Call) -> tuple[cst.BaseExpression | None, cst.BaseExpression | None]:
+    """The features and target of `model.fit(X, y)` (positional, or `X=`/`x=` and `y=`/`Y=`)."""
+    positional = [a.value for a in node.args if a.keyword is None and not a.star][:2]
+    keyword = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+    features = positional[0] if positional else keyword.get("X", keyword.get("x"))
+    target = positional[1] if len(positional) > 1 else keyword.get("y", keyword.get("Y"))
+    return features, target

@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 import libcst as cst
 
 from mldebtlint.context import FileContext
-from mldebtlint.detectors.base import Detector, PendingReport
-from mldebtlint.detectors.dataflow import DataFlow, Verdict, column_keys, string_list
+from mldebtlint.detectors.base import PendingReport
+from mldebtlint.detectors.dataflow import DataFlowDetector, Verdict, column_keys, fit_data, string_list
 from mldebtlint.detectors.literals import number_value, string_value
 from mldebtlint.ftypes import Rule
 
@@ -68,7 +68,7 @@ def _excludes_columns(node: cst.ListComp) -> bool:
     return True
 
 
-class ImplicitFeatureSet(Detector):
+class ImplicitFeatureSet(DataFlowDetector):
     """The features reaching `fit` are "all columns but some": `df.drop(columns=[target])`,
     `df.drop("y", axis=1)`, `df.iloc[:, :-1]`, `df.values[:, 1:]`, `df.loc[:, df.columns != "y"]`,
     `[c for c in df.columns if c != "y"]`, `df.columns.drop("y")`. The features argument of every
@@ -88,19 +88,13 @@ class ImplicitFeatureSet(Detector):
 
     def begin(self, ctx: FileContext, reports: list[PendingReport]) -> None:
         super().begin(ctx, reports)
-        self.flow = DataFlow(ctx)
         self.reported: set[int] = set()
-
-    def leave_Assign(self, node: cst.Assign) -> None:
-        self.flow.record_assign(node)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if type(func) is not cst.Attribute or func.attr.value not in self.fit_methods:
             return
-        features = next((a.value for a in node.args if a.keyword is None and not a.star), None)
-        if features is None:
-            features = next((a.value for a in node.args if a.keyword and a.keyword.value in ("X", "x")), None)
+        features, _ = fit_data(node)
         if features is None:
             return
         origin = self.flow.trace(features, self._implicit)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
-import re
 from typing import Any, ClassVar
 
 import libcst as cst
@@ -11,11 +9,8 @@ import libcst as cst
 from mldebtlint.context import FileContext
 from mldebtlint.detectors.base import Detector, PendingReport
 from mldebtlint.detectors.literals import number_value
+from mldebtlint.detectors.name_globs import name_globs
 from mldebtlint.ftypes import Rule
-
-
-def _globs(patterns: list[str]) -> re.Pattern[str] | None:
-    return re.compile("|".join(fnmatch.translate(p) for p in patterns)) if patterns else None
 
 
 class HardcodedHyperparameter(Detector):
@@ -37,8 +32,8 @@ class HardcodedHyperparameter(Detector):
 
     def __init__(self, rule: Rule, params: dict[str, Any]) -> None:
         super().__init__(rule, params)
-        self.readers = _globs(self.params["config-readers"])
-        self.sinks = _globs(self.params["sinks"])
+        self.readers = name_globs(self.params["config-readers"])
+        self.sinks = name_globs(self.params["sinks"])
         self.sink_methods = frozenset(self.params["sink-methods"])
         self.parameters = frozenset(self.params["parameters"])
 

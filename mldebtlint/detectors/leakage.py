@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from typing import Any, ClassVar
 
 import libcst as cst
 
 from mldebtlint.context import FileContext, dotted_name
-from mldebtlint.detectors.base import Detector, PendingReport
-from mldebtlint.detectors.dataflow import DataFlow, Verdict
+from mldebtlint.detectors.base import PendingReport
+from mldebtlint.detectors.dataflow import DataFlow, DataFlowDetector, Verdict
+from mldebtlint.detectors.name_globs import name_globs
 from mldebtlint.ftypes import Rule
 
 _COLUMN_TRANSFORMERS = frozenset({"sklearn.compose.ColumnTransformer", "sklearn.compose.make_column_transformer"})
 
 
-def _globs(patterns: list[str]) -> re.Pattern[str] | None:
-    return re.compile("|".join(fnmatch.translate(p) for p in patterns)) if patterns else None
-
-
-class PreprocessingLeakage(Detector):
+class PreprocessingLeakage(DataFlowDetector):
     """A preprocessor that learns statistics (scaler, imputer, selector, PCA, TF-IDF, ...) fitted on
     data that is split afterwards, or fitted on test data.
 
@@ -73,20 +69,17 @@ class PreprocessingLeakage(Detector):
 
     def __init__(self, rule: Rule, params: dict[str, Any]) -> None:
         super().__init__(rule, params)
-        self.preprocessors = _globs(self.params["preprocessors"])
+        self.preprocessors = name_globs(self.params["preprocessors"])
         self.stateless = frozenset(self.params["stateless"])
         self.split_functions: dict[str, int] = dict(self.params["split-functions"])
-        self.split_objects = _globs(self.params["split-objects"])
+        self.split_objects = name_globs(self.params["split-objects"])
         self.test_name = re.compile(self.params["test-name-pattern"])
 
     def begin(self, ctx: FileContext, reports: list[PendingReport]) -> None:
         super().begin(ctx, reports)
-        self.flow = DataFlow(ctx, splitters=[k for k, v in self.params["split-functions"].items() if v == -1])
+        self.flow = DataFlow(ctx, [k for k, v in self.params["split-functions"].items() if v == -1])
         self.fits: dict[str, list[tuple[cst.Call, cst.BaseExpression]]] = {}
         self.reported: set[int] = set()
-
-    def leave_Assign(self, node: cst.Assign) -> None:
-        self.flow.record_assign(node)
 
     # -- what is a preprocessor ----------------------------------------------------------
     def _preprocessor(self, node: cst.BaseExpression, before: int | None = None) -> str | None:

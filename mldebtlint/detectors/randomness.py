@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
-import re
 from typing import Any, ClassVar
 
 import libcst as cst
@@ -11,15 +9,12 @@ import libcst as cst
 from mldebtlint.context import FileContext
 from mldebtlint.detectors.base import Detector, PendingReport
 from mldebtlint.detectors.literals import truth_value
+from mldebtlint.detectors.name_globs import name_globs
 from mldebtlint.ftypes import Rule
 
 _ALL = "all"
 _ESTIMATORS = "estimators"  # seeded by `set_params(random_state=...)` or by NumPy's global seed
 _NEVER = "never"  # a generator created without a seed: no global seed reaches it
-
-
-def _globs(patterns: list[str]) -> re.Pattern[str] | None:
-    return re.compile("|".join(fnmatch.translate(p) for p in patterns)) if patterns else None
 
 
 class UnseededRandomness(Detector):
@@ -49,7 +44,7 @@ class UnseededRandomness(Detector):
 
     def __init__(self, rule: Rule, params: dict[str, Any]) -> None:
         super().__init__(rule, params)
-        self.estimators = _globs(self.params["estimators"])
+        self.estimators = name_globs(self.params["estimators"])
         self.shuffle_splitters = frozenset(self.params["shuffle-splitters"])
         self.seed_keywords = frozenset(self.params["seed-keywords"])
         self.seed_functions: dict[str, str] = dict(self.params["seed-functions"])
