@@ -102,3 +102,26 @@ def test_fit_on_test_split_is_leakage(project: Path) -> None:
 def test_self_training_is_not_a_cascade(project: Path) -> None:
     code = "pseudo = clf.predict(X_u)\nclf.fit(X_u, pseudo)\nother.fit(X_u, pseudo)\n"
     assert _codes(code, project, "MLD101") == [("MLD101", 3)]
+
+
+EDGE_CASES = [
+    "a, *rest = train_test_split(X)\nmodel.fit(rest, a)\n",
+    "(a, (b, c)), d = f(), g\nm.fit(b, c)\n",
+    "x[0][1].y['k'] = m.predict(X)\nother.fit(x, y)\n",
+    "m.fit()\nm.fit(*args, **kwargs)\nm.fit(X=None)\n",
+    "df.drop()\nmodel.fit(df.iloc[:, ::2])\nmodel.fit(df.iloc[:, f():-1])\n",
+    "@app.route\ndef h():\n    return model.predict(1)\n@x.y.z(1)\ndef k(): pass\n",
+    "lambda: np.random.rand()\nrandom.seed\nseed()\n(lambda: 0)()()\n",
+    "for p in os.listdir(d):\n    pass\nfiles = sorted\nfiles(glob.glob('*'))\n",
+    "cols = [  # comment\n    'a',\n    # 'b'\n]\nx = [c for c in set(a) for d in b]\n",
+    "if (y := m.predict(X)) is not None:\n    n.fit(X, y)\n",
+    "torch.backends.cudnn.benchmark: bool = True\nscaler = StandardScaler\nscaler.fit(X_test)\n",
+    "class A:\n    def fit(self, X):\n        return self.predict(X)\n    x = [p for p in glob.glob('a')]\n",
+]
+
+
+def test_edge_cases_never_crash(project: Path) -> None:
+    settings = load_settings(project, Overrides(select=("ALL",)))
+    for code in EDGE_CASES:
+        report = check_text(code, "edge.py", settings)
+        assert not [f for f in report.findings if f.code in ("MLD001", "MLD009")], (code, report.findings)
