@@ -125,3 +125,17 @@ def test_edge_cases_never_crash(project: Path) -> None:
     for code in EDGE_CASES:
         report = check_text(code, "edge.py", settings)
         assert not [f for f in report.findings if f.code in ("MLD001", "MLD009")], (code, report.findings)
+
+
+def test_prediction_returned_by_a_local_function_is_followed(project: Path) -> None:
+    code = (
+        "import numpy as np\n"
+        "def with_base_score(X):\n"
+        "    return np.column_stack([X, base.predict(X)])\n"
+        "def scaled(X):\n"
+        "    X = X / 2\n"
+        "    return X\n"
+        "meta.fit(with_base_score(X_meta), y_meta)\n"
+        "other.fit(scaled(X_meta), y_meta)\n"
+    )
+    assert _codes(code, project, "MLD101") == [("MLD101", 7)]

@@ -3,10 +3,11 @@
 The context keeps simple bindings (`x = expr`). `DataFlow` records, during the same walk, what
 those bindings lose: names unpacked from a tuple (`X_train, X_test, y_train, y_test =
 train_test_split(X, y)`) and values written into a frame or an array (`df["p"] = m.predict(X)`,
-`oof[idx] = ...`). `trace` then follows an expression backwards through assignments,
-subscripts, attributes, calls (arguments and receivers: `np.column_stack`, `pd.concat`,
-`scaler.transform(X)`, local functions), arithmetic (`y - m.predict(X)`) and containers, asking
-a question of every expression it meets. Rules of §2 and §8 share it.
+`oof[idx] = ...`), and what local functions return. `trace` then follows an expression
+backwards through assignments, subscripts, attributes, calls (arguments and receivers:
+`np.column_stack`, `pd.concat`, `scaler.transform(X)`; and the `return` expressions of functions
+defined in the file, whose own local names are not resolved), arithmetic (`y - m.predict(X)`)
+and containers, asking a question of every expression it meets. Rules of §2 and §8 share it.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ class Verdict(enum.Enum):
 
 
 Question = Callable[[cst.BaseExpression, "int | None"], Verdict]
+# an expression to follow: (expression, resolve names before this seq, selected columns, inside a
+# called local function)
+_Step = tuple[cst.BaseExpression, "int | None", "frozenset[str] | None", bool]
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ class DataFlow:
         self.splitters = frozenset(splitters)
         self.unpacked: dict[int, Unpacked] = {}
         self.writes: dict[int | str, list[Write]] = {}
+        # local functions by name: what their `return` statements return
+        self.returns: dict[str, list[cst.BaseExpression]] = {}
         # bindings are held by the context for the whole file, so their ids stay unique
         self._keep: list[Binding] = []
 
@@ -118,6 +124,11 @@ class DataFlow:
             self._keep.append(binding)
             self.unpacked[id(binding)] = Unpacked(source, binding.seq, part)
 
+    def record_return(self, node: cst.Return) -> None:
+        """`return expr` inside a local function: calls of it derive from `expr`."""
+        if node.value is not None and self.ctx.functions:
+            self.returns.setdefault(self.ctx.functions[-1].name.value, []).append(node.value)
+
     # -- questions ------------------------------------------------------------------------
     def split_part(self, node: cst.BaseExpression, before: int | None = None) -> str | None:
         """ "train"/"test" when `node` names (a subscript of) an output of a splitter."""
@@ -135,11 +146,11 @@ class DataFlow:
         self, node: cst.BaseExpression, question: Question, before: int | None = None
     ) -> cst.BaseExpression | None:
         """The first expression `node` derives from for which `question` says FOUND, else None."""
-        stack: list[tuple[cst.BaseExpression, int | None, frozenset[str] | None]] = [(node, before, None)]
+        stack: list[_Step] = [(node, before, None, False)]
         seen: set[tuple[int, int | None]] = set()
         steps = 0
         while stack and steps < _MAX_STEPS:
-            current, at, columns = stack.pop()
+            current, at, columns, inside = stack.pop()
             key = (id(current), at)
             if key in seen:
                 continue
@@ -150,8 +161,20 @@ class DataFlow:
                 return current
             if verdict is Verdict.STOP:
                 continue
-            stack.extend(self._sources(current, at, columns))
+            if inside and isinstance(current, cst.Name):
+                continue  # a name local to the called function: its scope is gone, do not guess
+            found = self._sources(current, at, columns)
+            stack.extend((expr, seq, cols, inside) for expr, seq, cols in found)
+            if isinstance(current, cst.Call) and isinstance(current.func, cst.Name):
+                stack.extend((value, None, None, True) for value in self._local_returns(current.func, at))
         return None
+
+    def _local_returns(self, func: cst.Name, at: int | None) -> list[cst.BaseExpression]:
+        """What a call of a function defined in this file may return."""
+        binding = self.ctx.lookup(func.value, at)
+        if binding is None or not binding.local_definition:
+            return []
+        return self.returns.get(func.value, [])
 
     def _sources(
         self, node: cst.BaseExpression, at: int | None, columns: frozenset[str] | None
@@ -242,6 +265,9 @@ class DataFlowDetector(Detector):
 
     def leave_Assign(self, node: cst.Assign) -> None:
         self.flow.record_assign(node)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.flow.record_return(node)
 
 
 def fit_data(node: cst.Call) -> tuple[cst.BaseExpression | None, cst.BaseExpression | None]:
