@@ -139,3 +139,17 @@ def test_prediction_returned_by_a_local_function_is_followed(project: Path) -> N
         "other.fit(scaled(X_meta), y_meta)\n"
     )
     assert _codes(code, project, "MLD101") == [("MLD101", 7)]
+
+
+def test_rule_options_tune_the_hyperparameter_sinks(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        '[tool.mldebtlint.rules.MLD501]\nparameters = ["momentum"]\n', encoding="utf-8"
+    )
+    code = (
+        "import argparse\n"
+        "import torch\n"
+        "parser = argparse.ArgumentParser()\n"
+        "opt = torch.optim.SGD(params, lr=0.1, momentum=0.9)\n"
+    )
+    report = check_text(code, "train.py", load_settings(project, Overrides(select=("MLD501",))))
+    assert [(f.code, f.start.line, f.start.column) for f in report.findings] == [("MLD501", 4, 39)]

@@ -30,29 +30,8 @@ class PreprocessingLeakage(DataFlowDetector):
     """
 
     PARAMS: ClassVar[dict[str, Any]] = {
-        "preprocessors": [
-            "sklearn.preprocessing.*",
-            "sklearn.impute.*",
-            "sklearn.feature_selection.*",
-            "sklearn.decomposition.*",
-            "sklearn.feature_extraction.text.CountVectorizer",
-            "sklearn.feature_extraction.text.TfidfVectorizer",
-            "sklearn.feature_extraction.text.TfidfTransformer",
-            "sklearn.compose.ColumnTransformer",
-            "sklearn.compose.make_column_transformer",
-        ],
-        # stateless, or learning only the set of labels or categories: no statistics leak
-        "stateless": [
-            "sklearn.preprocessing.FunctionTransformer",
-            "sklearn.preprocessing.Normalizer",
-            "sklearn.preprocessing.Binarizer",
-            "sklearn.preprocessing.PolynomialFeatures",
-            "sklearn.preprocessing.LabelEncoder",
-            "sklearn.preprocessing.LabelBinarizer",
-            "sklearn.preprocessing.MultiLabelBinarizer",
-            "sklearn.preprocessing.OneHotEncoder",
-            "sklearn.preprocessing.OrdinalEncoder",
-        ],
+        "preprocessors": [],  # globs of qualified names: the rule file lists them
+        "stateless": [],
         # function -> index of its X argument (-1: every positional argument is data)
         "split-functions": {
             "sklearn.model_selection.train_test_split": -1,
