@@ -14,6 +14,14 @@ DETECTORS: dict[str, str] = {
     "call-without-pin": "mldebtlint.detectors.pinning:CallWithoutPin",
     "dead-codepath": "mldebtlint.detectors.dead_code:DeadCodepath",
     "fixed-threshold": "mldebtlint.detectors.thresholds:FixedThreshold",
+    "correction-cascade": "mldebtlint.detectors.cascade:CorrectionCascade",
+    "implicit-feature-set": "mldebtlint.detectors.feature_set:ImplicitFeatureSet",
+    "preprocessing-leakage": "mldebtlint.detectors.leakage:PreprocessingLeakage",
+    "hardcoded-hyperparameter": "mldebtlint.detectors.hyperparameters:HardcodedHyperparameter",
+    "nondeterministic-order": "mldebtlint.detectors.ordering:NondeterministicOrder",
+    "underutilized-feature": "mldebtlint.detectors.feature_usage:UnderutilizedFeature",
+    "unmonitored-serving": "mldebtlint.detectors.serving:UnmonitoredServing",
+    "unseeded-randomness": "mldebtlint.detectors.randomness:UnseededRandomness",
 }
 
 
