@@ -14,6 +14,7 @@ DETECTORS: dict[str, str] = {
     "call-without-pin": "mldebtlint.detectors.pinning:CallWithoutPin",
     "dead-codepath": "mldebtlint.detectors.dead_code:DeadCodepath",
     "fixed-threshold": "mldebtlint.detectors.thresholds:FixedThreshold",
+    "self-admitted-debt": "mldebtlint.detectors.self_admitted_debt:SelfAdmittedDebt",
 }
 
 
