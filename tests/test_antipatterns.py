@@ -34,3 +34,20 @@ def test_self_admitted_debt_message_quotes_the_comment() -> None:
         "self-admitted debt: `TODO: the 2019 rows use another currency`: track it in the issue tracker, or pay it now"
     )
     assert report.findings[0].end.column == 43
+
+
+def test_commented_out_code_reports_one_finding_per_run() -> None:
+    path = _path("commented_out_code.py")
+    assert _findings("commented_out_code.py", "MLD404") == [
+        ("MLD404", path, 24, 9),
+        ("MLD404", path, 27, 5),
+    ]
+
+
+def test_commented_out_code_counts_the_lines_of_the_run() -> None:
+    settings = load_settings(REPO, Overrides(select=("MLD404",)))
+    report = check_paths([ANTIPATTERNS / "commented_out_code.py"], settings)
+    assert [f.message for f in report.findings][1] == (
+        "commented-out code (2 lines): delete it, version control keeps the old code"
+    )
+    assert [s[1].reason for s in report.suppressed] == ["kept for the comparison plot"]

@@ -15,6 +15,7 @@ DETECTORS: dict[str, str] = {
     "dead-codepath": "mldebtlint.detectors.dead_code:DeadCodepath",
     "fixed-threshold": "mldebtlint.detectors.thresholds:FixedThreshold",
     "self-admitted-debt": "mldebtlint.detectors.self_admitted_debt:SelfAdmittedDebt",
+    "commented-out-code": "mldebtlint.detectors.commented_code:CommentedOutCode",
 }
 
 
