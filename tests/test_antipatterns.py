@@ -51,3 +51,12 @@ def test_commented_out_code_counts_the_lines_of_the_run() -> None:
         "commented-out code (2 lines): delete it, version control keeps the old code"
     )
     assert [s[1].reason for s in report.suppressed] == ["kept for the comparison plot"]
+
+
+def test_multiple_language_reports_bridges_and_foreign_programs() -> None:
+    path = _path("multiple_language.py")
+    assert _findings("multiple_language.py", "MLD406") == [
+        ("MLD406", path, 4, 1),
+        ("MLD406", path, 10, 5),
+        ("MLD406", path, 11, 5),
+    ]

@@ -16,6 +16,7 @@ DETECTORS: dict[str, str] = {
     "fixed-threshold": "mldebtlint.detectors.thresholds:FixedThreshold",
     "self-admitted-debt": "mldebtlint.detectors.self_admitted_debt:SelfAdmittedDebt",
     "commented-out-code": "mldebtlint.detectors.commented_code:CommentedOutCode",
+    "multiple-language": "mldebtlint.detectors.multiple_language:MultipleLanguage",
 }
 
 
