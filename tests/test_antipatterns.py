@@ -60,3 +60,11 @@ def test_multiple_language_reports_bridges_and_foreign_programs() -> None:
         ("MLD406", path, 10, 5),
         ("MLD406", path, 11, 5),
     ]
+
+
+def test_plain_old_data_reports_long_tuples_once_and_untyped_serving() -> None:
+    path = _path("plain_old_data.py")
+    assert _findings("plain_old_data.py", "MLD405") == [
+        ("MLD405", path, 10, 9),
+        ("MLD405", path, 19, 9),
+    ]

@@ -17,6 +17,7 @@ DETECTORS: dict[str, str] = {
     "self-admitted-debt": "mldebtlint.detectors.self_admitted_debt:SelfAdmittedDebt",
     "commented-out-code": "mldebtlint.detectors.commented_code:CommentedOutCode",
     "multiple-language": "mldebtlint.detectors.multiple_language:MultipleLanguage",
+    "plain-old-data": "mldebtlint.detectors.plain_old_data:PlainOldData",
 }
 
 
