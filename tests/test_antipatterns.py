@@ -68,3 +68,21 @@ def test_plain_old_data_reports_long_tuples_once_and_untyped_serving() -> None:
         ("MLD405", path, 10, 9),
         ("MLD405", path, 19, 9),
     ]
+
+
+def test_glue_code_reports_converting_functions_and_script_bodies() -> None:
+    path = _path("glue_code.py")
+    assert _findings("glue_code.py", "MLD401") == [
+        ("MLD401", path, 6, 5),
+        ("MLD401", path, 19, 1),
+    ]
+
+
+def test_glue_code_message_names_the_conversions() -> None:
+    settings = load_settings(REPO, Overrides(select=("MLD401",)))
+    report = check_paths([ANTIPATTERNS / "glue_code.py"], settings)
+    assert report.findings[0].message == (
+        "glue code: 5 of the 6 statements of `score_batch` convert data between library formats "
+        "(`torch.tensor`, `.values`, `.numpy()`, `pandas.DataFrame`, `numpy.asarray`, `.tolist()`, "
+        "`.to_numpy()`); convert once, in one adapter at the boundary"
+    )

@@ -18,6 +18,7 @@ DETECTORS: dict[str, str] = {
     "commented-out-code": "mldebtlint.detectors.commented_code:CommentedOutCode",
     "multiple-language": "mldebtlint.detectors.multiple_language:MultipleLanguage",
     "plain-old-data": "mldebtlint.detectors.plain_old_data:PlainOldData",
+    "glue-code": "mldebtlint.detectors.glue_code:GlueCode",
 }
 
 
