@@ -86,3 +86,18 @@ def test_glue_code_message_names_the_conversions() -> None:
         "(`torch.tensor`, `.values`, `.numpy()`, `pandas.DataFrame`, `numpy.asarray`, `.tolist()`, "
         "`.to_numpy()`); convert once, in one adapter at the boundary"
     )
+
+
+def test_pipeline_jungle_reports_long_runs_of_frame_steps() -> None:
+    path = _path("pipeline_jungle.py")
+    assert _findings("pipeline_jungle.py", "MLD402") == [("MLD402", path, 6, 5)]
+
+
+def test_pipeline_jungle_message_says_how_many_steps_and_where() -> None:
+    settings = load_settings(REPO, Overrides(select=("MLD402",)))
+    report = check_paths([ANTIPATTERNS / "pipeline_jungle.py"], settings)
+    assert report.findings[0].message == (
+        "pipeline jungle: 10 data-frame transformations of `events` in a row, from "
+        '`events = events.dropna(subset=["user_id"])` to `events = events.reset_index(drop=True)`; '
+        "name the stages as functions of one pipeline (and test them)"
+    )

@@ -19,6 +19,7 @@ DETECTORS: dict[str, str] = {
     "multiple-language": "mldebtlint.detectors.multiple_language:MultipleLanguage",
     "plain-old-data": "mldebtlint.detectors.plain_old_data:PlainOldData",
     "glue-code": "mldebtlint.detectors.glue_code:GlueCode",
+    "pipeline-jungle": "mldebtlint.detectors.pipeline_jungle:PipelineJungle",
 }
 
 
