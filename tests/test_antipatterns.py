@@ -101,3 +101,8 @@ def test_pipeline_jungle_message_says_how_many_steps_and_where() -> None:
         '`events = events.dropna(subset=["user_id"])` to `events = events.reset_index(drop=True)`; '
         "name the stages as functions of one pipeline (and test them)"
     )
+
+
+def test_prototype_leftover_reports_subsamples_that_reach_fit() -> None:
+    path = _path("prototype_leftover.py")
+    assert _findings("prototype_leftover.py", "MLD407") == [("MLD407", path, 10, 13)]

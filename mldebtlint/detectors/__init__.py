@@ -20,6 +20,7 @@ DETECTORS: dict[str, str] = {
     "plain-old-data": "mldebtlint.detectors.plain_old_data:PlainOldData",
     "glue-code": "mldebtlint.detectors.glue_code:GlueCode",
     "pipeline-jungle": "mldebtlint.detectors.pipeline_jungle:PipelineJungle",
+    "prototype-leftover": "mldebtlint.detectors.prototype_leftover:PrototypeLeftover",
 }
 
 
