@@ -24,7 +24,7 @@ _DIRECTIVE_RE = re.compile(
 _DIRECTIVE_BLOCK_RE = re.compile(r"^\s*\.\. (code-block|code|sourcecode|doctest)::")
 _METADATA_RE = re.compile(r"^#\s*///")
 _WEAK_STATEMENTS = (ast.Expr, ast.Pass, ast.Break, ast.Continue)
-_MAX_RUN = 80  # longer comment blocks are prose (or a license) in practice; only their start is tried
+_MAX_SEGMENT = 60  # the longest block of commented-out code tried as one piece
 
 
 def _parses_as_code(lines: list[str]) -> bool:
@@ -78,6 +78,24 @@ _CODE_TOKENS = (
 )
 
 
+def _could_start(line: str) -> bool:
+    """A first line of code either opens a bracket or block, or is a statement by itself: one
+    cheap compile rules out most prose before longer pieces are tried."""
+    code = line.split(" #", 1)[0].rstrip()  # a trailing comment (roughly: this is only a filter)
+    if line.rstrip().endswith(_OPENERS) or code.endswith(_OPENERS):
+        return True
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(line.strip(), "<comment>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return False
+    return True
+
+
+_OPENERS = ("(", "[", "{", ",", "\\", ":")
+
+
 def _does_work(statement: ast.stmt) -> bool:
     if isinstance(statement, ast.Expr):
         return isinstance(statement.value, ast.Call)  # `model.fit(X, y)`, not `Note` or `a, b`
@@ -121,15 +139,16 @@ class CommentedOutCode(Detector):
 
     def _code_in_run(self, run: list[int], lines: list[str]) -> tuple[int, int, int] | None:
         """(first line, last line, lines of code) of the code segments in one run, or None."""
-        contents = _without_literal_blocks([_uncomment(lines[n - 1]) for n in run[:_MAX_RUN]])
+        contents = _without_literal_blocks([_uncomment(lines[n - 1]) for n in run])
         segments: list[tuple[int, int]] = []
         start = 0
         while start < len(contents):
             head = contents[start]
-            if head is None or not head.strip() or not _CODE_HINT_RE.search(head):
+            if head is None or not head.strip() or not _CODE_HINT_RE.search(head) or not _could_start(head):
                 start += 1
                 continue
             limit = contents.index(None, start) if None in contents[start:] else len(contents)
+            limit = min(limit, start + _MAX_SEGMENT)
             for stop in range(limit, start, -1):
                 if _parses_as_code([text or "" for text in contents[start:stop]]):
                     segments.append((start, stop))
