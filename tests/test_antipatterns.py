@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mldebtlint.api import check_paths
+from mldebtlint.api import check_paths, check_text
 from mldebtlint.config import Overrides, load_settings
 from tests.conftest import FIXTURES, REPO
 
@@ -106,3 +106,18 @@ def test_pipeline_jungle_message_says_how_many_steps_and_where() -> None:
 def test_prototype_leftover_reports_subsamples_that_reach_fit() -> None:
     path = _path("prototype_leftover.py")
     assert _findings("prototype_leftover.py", "MLD407") == [("MLD407", path, 10, 13)]
+
+
+def _text_findings(code: str, select: str) -> list[tuple[str, int, int]]:
+    settings = load_settings(REPO, Overrides(select=(select,)))
+    return [(f.code, f.start.line, f.start.column) for f in check_text(code, "snippet.py", settings).findings]
+
+
+def test_comment_rules_count_lines_as_python_does() -> None:
+    # "\r" alone ends a line; a form feed inside a line does not
+    assert _text_findings("x = 1\r# TODO: check\rprint(x)\r", "MLD408") == [("MLD408", 2, 1)]
+    assert _text_findings("# a\x0cb\n# model.fit(X, y)\nprint(1)\n", "MLD404") == [("MLD404", 2, 1)]
+
+
+def test_commented_code_inside_a_string_is_not_a_comment() -> None:
+    assert _text_findings('QUERY = """\n# model.fit(X, y)\n"""\n', "MLD404") == []

@@ -9,7 +9,7 @@ import warnings
 from typing import Any, ClassVar
 
 from mldebtlint.detectors.base import Detector
-from mldebtlint.detectors.source_comments import source_comments
+from mldebtlint.detectors.source_comments import LINE_BREAK_RE, source_comments
 
 # a comment line that could hold code: an assignment, a call, a subscript, or a statement keyword
 _CODE_HINT_RE = re.compile(
@@ -119,7 +119,7 @@ class CommentedOutCode(Detector):
         text = self.ctx.text
         if "#" not in text:
             return
-        lines = text.splitlines()
+        lines = LINE_BREAK_RE.split(text)
         for run in _comment_runs(lines):
             found = self._code_in_run(run, lines)
             if found is None:

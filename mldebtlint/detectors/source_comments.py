@@ -8,8 +8,12 @@ asked about are kept, so two comment checks on one file tokenize it once.
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 from dataclasses import dataclass
+
+# the line breaks Python (and libcst's positions) know: not str.splitlines()'s form feeds and such
+LINE_BREAK_RE = re.compile(r"\r\n?|\n")
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ def source_comments(text: str) -> tuple[SourceComment, ...]:
         return cached[1]
     comments: list[SourceComment] = []
     if "#" in text:
-        readline = io.StringIO(text).readline
+        readline = io.StringIO(text, newline=None).readline  # "\r" ends a line too
         try:
             for token in tokenize.generate_tokens(readline):
                 if token.type == tokenize.COMMENT:
