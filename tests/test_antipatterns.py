@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from mldebtlint.api import check_paths, check_text
 from mldebtlint.config import Overrides, load_settings
+from mldebtlint.ftypes import Report
 from tests.conftest import FIXTURES, REPO
 
 ANTIPATTERNS = FIXTURES / "antipatterns"
 
 
+def _report(name: str, code: str) -> Report:
+    return check_paths([ANTIPATTERNS / name], load_settings(REPO, Overrides(select=(code,))))
+
+
 def _findings(name: str, code: str) -> list[tuple[str, str, int, int]]:
-    settings = load_settings(REPO, Overrides(select=(code,)))
-    report = check_paths([ANTIPATTERNS / name], settings)
-    return [(f.code, f.path, f.start.line, f.start.column) for f in report.findings]
+    return [(f.code, f.path, f.start.line, f.start.column) for f in _report(name, code).findings]
 
 
 def _path(name: str) -> str:
@@ -28,8 +31,7 @@ def test_self_admitted_debt_reports_marker_comments_only() -> None:
 
 
 def test_self_admitted_debt_message_quotes_the_comment() -> None:
-    settings = load_settings(REPO, Overrides(select=("MLD408",)))
-    report = check_paths([ANTIPATTERNS / "self_admitted_debt.py"], settings)
+    report = _report("self_admitted_debt.py", "MLD408")
     assert report.findings[0].message == (
         "self-admitted debt: `TODO: the 2019 rows use another currency`: track it in the issue tracker, or pay it now"
     )
@@ -45,8 +47,7 @@ def test_commented_out_code_reports_one_finding_per_run() -> None:
 
 
 def test_commented_out_code_counts_the_lines_of_the_run() -> None:
-    settings = load_settings(REPO, Overrides(select=("MLD404",)))
-    report = check_paths([ANTIPATTERNS / "commented_out_code.py"], settings)
+    report = _report("commented_out_code.py", "MLD404")
     assert [f.message for f in report.findings][1] == (
         "commented-out code (2 lines): delete it, version control keeps the old code"
     )
@@ -79,8 +80,7 @@ def test_glue_code_reports_converting_functions_and_script_bodies() -> None:
 
 
 def test_glue_code_message_names_the_conversions() -> None:
-    settings = load_settings(REPO, Overrides(select=("MLD401",)))
-    report = check_paths([ANTIPATTERNS / "glue_code.py"], settings)
+    report = _report("glue_code.py", "MLD401")
     assert report.findings[0].message == (
         "glue code: 5 of the 6 statements of `score_batch` convert data between library formats "
         "(`torch.tensor`, `.values`, `.numpy()`, `pandas.DataFrame`, `numpy.asarray`, `.tolist()`, "
@@ -94,8 +94,7 @@ def test_pipeline_jungle_reports_long_runs_of_frame_steps() -> None:
 
 
 def test_pipeline_jungle_message_says_how_many_steps_and_where() -> None:
-    settings = load_settings(REPO, Overrides(select=("MLD402",)))
-    report = check_paths([ANTIPATTERNS / "pipeline_jungle.py"], settings)
+    report = _report("pipeline_jungle.py", "MLD402")
     assert report.findings[0].message == (
         "pipeline jungle: 10 data-frame transformations of `events` in a row, from "
         '`events = events.dropna(subset=["user_id"])` to `events = events.reset_index(drop=True)`; '
