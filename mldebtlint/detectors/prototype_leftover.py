@@ -9,7 +9,7 @@ import libcst as cst
 
 from mldebtlint.context import dotted_name
 from mldebtlint.detectors.base import Detector
-from mldebtlint.detectors.literals import number_value
+from mldebtlint.detectors.literals import followed, number_value
 from mldebtlint.ftypes import Rule
 
 _MAX_DEPTH = 10
@@ -30,8 +30,8 @@ class PrototypeLeftover(Detector):
     `.sample(frac=<literal below 1>)`, and slices with a literal end (`X[:1000]`,
     `df.iloc[:500]`). Values are followed from each argument of a training call (`fit`,
     `partial_fit`, `fit_generator`, a `train_dataset=` keyword, ...) back through simple
-    assignments, method chains and subscripts. A slice is not reported when the same name is also
-    sliced from that literal on (`X[:1000]` and `X[1000:]`): that is a train/test split.
+    assignments, method chains and subscripts. A slice is not reported when rows past its end
+    are read elsewhere in the file (`X[:1000]` with `X[1000:]` or `X[1004]`): that is a split.
     Also reports `import import_ipynb`, which imports notebooks as modules.
     """
 
@@ -50,7 +50,7 @@ class PrototypeLeftover(Detector):
     def begin(self, ctx: Any, reports: Any) -> None:
         super().begin(ctx, reports)
         self.found: dict[int, _Subsample] = {}
-        self.split_starts: set[tuple[str, float]] = set()
+        self.rows_read: dict[str, list[float]] = {}  # literal rows and slice starts, by name
 
     # -- notebooks imported as modules --------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> None:
@@ -58,15 +58,20 @@ class PrototypeLeftover(Detector):
             if (dotted_name(alias.name) or "") in self.importers:
                 self.report(node, "`import_ipynb` imports notebooks as modules: prototype code in the system")
 
-    # -- splits: `X[1000:]` makes `X[:1000]` the other half of a split ------------------------
+    # -- splits: rows past the slice end read elsewhere (`X[1000:]`, `X[1004]`) ------------
     def visit_Subscript(self, node: cst.Subscript) -> None:
-        first = _first_slice(node)
-        if first is None or first.upper is not None or first.lower is None:
+        if not node.slice:
             return
-        start = number_value(first.lower)
+        first = node.slice[0].slice
+        if isinstance(first, cst.Slice):
+            if first.upper is not None or first.lower is None:
+                return
+            row = number_value(followed(self.ctx, first.lower))
+        else:
+            row = number_value(followed(self.ctx, first.value))
         base = _sliced_name(node)
-        if start is not None and base is not None:
-            self.split_starts.add((base, start))
+        if row is not None and base is not None:
+            self.rows_read.setdefault(base, []).append(row)
 
     # -- training calls ---------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
@@ -136,8 +141,8 @@ class PrototypeLeftover(Detector):
 
     def end(self) -> None:
         for found in self.found.values():
-            if found.base is not None and (found.base, found.size) in self.split_starts:
-                continue  # `X[:1000]` with `X[1000:]`: a train/test split, not a subsample
+            if found.base is not None and any(row >= (found.size or 0) for row in self.rows_read.get(found.base, ())):
+                continue  # `X[:1000]` and `X[1000:]` (or `X[1004]`): a train/test split, not a subsample
             self.report(
                 found.node,
                 f"prototype leftover: {found.what} keeps a subsample of the data, and it reaches "
