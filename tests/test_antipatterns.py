@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mldebtlint.api import check_paths, check_text
 from mldebtlint.config import Overrides, load_settings
 from mldebtlint.ftypes import Report
@@ -120,3 +122,15 @@ def test_comment_rules_count_lines_as_python_does() -> None:
 
 def test_commented_code_inside_a_string_is_not_a_comment() -> None:
     assert _text_findings('QUERY = """\n# model.fit(X, y)\n"""\n', "MLD404") == []
+
+
+def test_options_come_from_the_config(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        "[tool.mldebtlint]\n[tool.mldebtlint.rules.MLD404]\nmin-lines = 2\n"
+        "[tool.mldebtlint.rules.MLD405]\nmax-return-values = 3\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(project, Overrides(select=("MLD404", "MLD405")))
+    code = "# model.fit(X, y)\n\n# X = X.dropna()\n# model.fit(X, y)\ndef split(X):\n    return X, X, X\n"
+    found = [(f.code, f.start.line) for f in check_text(code, "train.py", settings).findings]
+    assert found == [("MLD404", 3), ("MLD405", 6)]
