@@ -51,6 +51,7 @@ class PrototypeLeftover(Detector):
         super().begin(ctx, reports)
         self.found: dict[int, _Subsample] = {}
         self.rows_read: dict[str, list[float]] = {}  # literal rows and slice starts, by name
+        self.call_sizes: set[float] = set()  # `fit(X[:500], y[:500])` is one decision: one finding
 
     # -- notebooks imported as modules --------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> None:
@@ -77,7 +78,7 @@ class PrototypeLeftover(Detector):
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         is_training = isinstance(func, cst.Attribute) and func.attr.value in self.training_methods
-        self.call_sizes: set[float] = set()  # `fit(X[:500], y[:500])` is one decision: one finding
+        self.call_sizes = set()
         for arg in node.args:
             keyword = arg.keyword.value if arg.keyword is not None else None
             if is_training or keyword in self.training_keywords:
