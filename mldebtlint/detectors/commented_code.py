@@ -21,6 +21,7 @@ _DIRECTIVE_RE = re.compile(
     re.IGNORECASE,
 )
 # statements that prose can also parse as: a bare word, a number, `a, b`, `x > y`, `Note: text`
+_CONTINUATION_RE = re.compile(r"^\s*(else|elif|except|finally)\b")
 _DIRECTIVE_BLOCK_RE = re.compile(r"^\s*\.\. (code-block|code|sourcecode|doctest)::")
 _METADATA_RE = re.compile(r"^#\s*///")
 _WEAK_STATEMENTS = (ast.Expr, ast.Pass, ast.Break, ast.Continue)
@@ -140,6 +141,8 @@ class CommentedOutCode(Detector):
     def _code_in_run(self, run: list[int], lines: list[str]) -> tuple[int, int, int] | None:
         """(first line, last line, lines of code) of the code segments in one run, or None."""
         contents = _without_literal_blocks([_uncomment(lines[n - 1]) for n in run])
+        # where each comment's text starts on its line (the `#` may stand at any column)
+        columns = [len(lines[n - 1]) - len(lines[n - 1].lstrip().lstrip("#").lstrip()) for n in run]
         segments: list[tuple[int, int]] = []
         start = 0
         while start < len(contents):
@@ -151,7 +154,8 @@ class CommentedOutCode(Detector):
             limit = min(limit, start + _MAX_SEGMENT)
             for stop in range(limit, start, -1):
                 if _parses_as_code([text or "" for text in contents[start:stop]]):
-                    segments.append((start, stop))
+                    if not _is_example_in_prose(contents, columns, start, stop):
+                        segments.append((start, stop))
                     start = stop
                     break
             else:
@@ -166,6 +170,19 @@ class CommentedOutCode(Detector):
         """Check with the tokenizer that the lines are comments, not text inside a string."""
         own_lines = {c.line for c in source_comments(text) if c.own_line}
         return first in own_lines and last in own_lines
+
+
+def _is_example_in_prose(contents: list[str | None], columns: list[int], start: int, stop: int) -> bool:
+    """Code indented deeper than the prose right before or after it in the same comment is an
+    example the prose talks about (`# for instance\n#     settings(max_examples=10)`)."""
+    for i in (start - 1, stop):
+        text = contents[i] if 0 <= i < len(contents) else None
+        if not text or not text.strip() or columns[i] >= columns[start]:
+            continue
+        if _CONTINUATION_RE.match(text) or (_CODE_HINT_RE.search(text) and _could_start(text)):
+            continue  # more code (`# if x:` ... `# else:`), not prose
+        return True
+    return False
 
 
 def _without_literal_blocks(contents: list[str]) -> list[str | None]:
