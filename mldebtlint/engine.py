@@ -173,7 +173,7 @@ class Engine:
         except (RecursionError, MemoryError, ValueError, TypeError) as exc:
             self._diagnostic(result, enabled, SYNTAX_ERROR, f"cannot parse: {type(exc).__name__}: {exc}")
             return result
-        reports = self._run_detectors(module, result, enabled)
+        reports = self._run_detectors(module, result, enabled, text)
         findings = self._to_findings(module, text, candidate.relpath, reports)
         self._apply_suppressions(text, findings, result, enabled)
         return result
@@ -195,8 +195,10 @@ class Engine:
         # input diagnostics stay on under a narrow `select`, but `ignore` can still turn them off
         return frozenset(c for c in INPUT_DIAGNOSTICS if c in self.rules and c not in self.settings.enabled)
 
-    def _run_detectors(self, module: cst.Module, result: FileResult, enabled: frozenset[str]) -> list[PendingReport]:
-        ctx = FileContext(module)
+    def _run_detectors(
+        self, module: cst.Module, result: FileResult, enabled: frozenset[str], text: str
+    ) -> list[PendingReport]:
+        ctx = FileContext(module, text)
         reports: list[PendingReport] = []
         for detector in self.detectors:
             detector.begin(ctx, reports)
@@ -220,24 +222,25 @@ class Engine:
         """Findings with positions, paired with the first line of their enclosing statement."""
         if not reports:
             return []
-        nodes = {r.node for r in reports} | {r.statement for r in reports if r.statement is not None}
+        nodes = {r.node for r in reports if r.span is None} | {r.statement for r in reports if r.statement is not None}
         spans = locate(module, nodes)
         lines = text.splitlines()
         seen: Counter[tuple[str, str]] = Counter()
         located = []
         for report in reports:
-            (start_line, start_col), (end_line, end_col) = spans[report.node]
+            (start_line, start_col), (end_line, end_col) = report.span or spans[report.node]
             if report.first_line_only:
                 end_line = start_line
                 end_col = len(lines[start_line - 1].rstrip()) if start_line <= len(lines) else start_col
             statement_line = spans[report.statement][0][0] if report.statement is not None else start_line
+            statement_line = report.statement_line or statement_line
             located.append(
                 (report, Position(start_line, start_col + 1), Position(end_line, end_col + 1), statement_line)
             )
         located.sort(key=lambda item: (item[1].line, item[1].column, item[0].code))
         findings = []
         for report, start, end, statement_line in located:
-            key = normalized_source(module, report.anchor)
+            key = report.key if report.key is not None else normalized_source(module, report.anchor)
             seen[(report.code, key)] += 1
             finding = Finding(
                 code=report.code,

@@ -22,6 +22,13 @@ DETECTORS: dict[str, str] = {
     "underutilized-feature": "mldebtlint.detectors.feature_usage:UnderutilizedFeature",
     "unmonitored-serving": "mldebtlint.detectors.serving:UnmonitoredServing",
     "unseeded-randomness": "mldebtlint.detectors.randomness:UnseededRandomness",
+    "self-admitted-debt": "mldebtlint.detectors.self_admitted_debt:SelfAdmittedDebt",
+    "commented-out-code": "mldebtlint.detectors.commented_code:CommentedOutCode",
+    "multiple-language": "mldebtlint.detectors.multiple_language:MultipleLanguage",
+    "plain-old-data": "mldebtlint.detectors.plain_old_data:PlainOldData",
+    "glue-code": "mldebtlint.detectors.glue_code:GlueCode",
+    "pipeline-jungle": "mldebtlint.detectors.pipeline_jungle:PipelineJungle",
+    "prototype-leftover": "mldebtlint.detectors.prototype_leftover:PrototypeLeftover",
 }
 
 
