@@ -8,11 +8,13 @@ from mldebtlint.config import Settings
 from mldebtlint.discovery import Candidate, discover
 from mldebtlint.engine import Engine, recursion_headroom
 from mldebtlint.ftypes import FileResult, Report
+from mldebtlint.project import run_project_pass
 
 
-def _report(results: list[FileResult], settings: Settings) -> Report:
-    findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key())
-    suppressed = sorted((s for r in results for s in r.suppressed), key=lambda s: s[0].sort_key())
+def _report(results: list[FileResult], settings: Settings, project: list[FileResult] | None = None) -> Report:
+    both = [*results, *(project or [])]
+    findings = sorted((f for r in both for f in r.findings), key=lambda f: f.sort_key())
+    suppressed = sorted((s for r in both for s in r.suppressed), key=lambda s: s[0].sort_key())
     return Report(
         findings=findings,
         suppressed=suppressed,
@@ -27,7 +29,7 @@ def check_paths(paths: list[Path], settings: Settings) -> Report:
     recursion_headroom()
     engine = Engine(settings)
     results = [engine.check(candidate) for candidate in discover(paths, settings)]
-    return _report(results, settings)
+    return _report(results, settings, run_project_pass(engine, results))
 
 
 def check_text(text: str, relpath: str, settings: Settings) -> Report:
@@ -35,4 +37,4 @@ def check_text(text: str, relpath: str, settings: Settings) -> Report:
     recursion_headroom()
     engine = Engine(settings)
     result = engine.check_text(Candidate(settings.root / relpath, relpath), text)
-    return _report([result], settings)
+    return _report([result], settings, run_project_pass(engine, [result]))

@@ -4,6 +4,7 @@ positions, fingerprints, suppressions. Never raises on user input: problems beco
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 import re
 import stat
@@ -16,10 +17,11 @@ from mldebtlint.catalog import CatalogError
 from mldebtlint.config import Settings
 from mldebtlint.context import FileContext
 from mldebtlint.detectors import detector_class
-from mldebtlint.detectors.base import Detector, PendingReport
+from mldebtlint.detectors.base import Detector, PendingFact, PendingReport, ProjectDetector
+from mldebtlint.detectors.data_access import DataAccessCollector
 from mldebtlint.discovery import Candidate, _spec
-from mldebtlint.ftypes import FileResult, Finding, Position, Severity, Suppression
-from mldebtlint.positions import locate
+from mldebtlint.ftypes import DataAccess, FileResult, Finding, Position, Severity, Suppression
+from mldebtlint.positions import Span, locate
 from mldebtlint.sources import SourceError, decode_python, nesting_too_deep
 from mldebtlint.suppressions import is_code_like, parse_suppressions
 from mldebtlint.traversal import Dispatch, walk
@@ -51,11 +53,12 @@ def normalized_source(module: cst.Module, node: cst.CSTNode) -> str:
 class Engine:
     """The enabled detectors of one run, ready to check file after file."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, collect_facts: bool = False) -> None:
         self.settings = settings
         catalog = settings.catalog
         self.rules = catalog.rules
         self.detectors: list[Detector] = []
+        self.project_detectors: list[ProjectDetector] = []
         for code in sorted(settings.enabled):
             rule = catalog.rules[code]
             options = {**rule.options, **settings.rule_options.get(code, {})}
@@ -65,9 +68,16 @@ class Engine:
                     continue
                 params = {**binding.params, **{k: v for k, v in options.items() if k in cls.PARAMS}}
                 try:
-                    self.detectors.append(cls(rule, params))
+                    if issubclass(cls, ProjectDetector):
+                        self.project_detectors.append(cls(rule, params))
+                    else:
+                        self.detectors.append(cls(rule, params))
                 except ValueError as exc:
                     raise CatalogError(str(exc)) from None
+        # facts feed the project pass and `deps`; one collector serves every project rule
+        if collect_facts or self.project_detectors:
+            self.detectors.append(DataAccessCollector())
+        self.project_codes = frozenset(d.rule.code for d in self.project_detectors)
         self.dispatch = Dispatch(self.detectors)
 
     # -- the per-file pass ----------------------------------------------------------------
@@ -115,8 +125,13 @@ class Engine:
         except (RecursionError, MemoryError, ValueError, TypeError) as exc:
             self._diagnostic(result, enabled, SYNTAX_ERROR, f"cannot parse: {type(exc).__name__}: {exc}")
             return result
-        reports = self._run_detectors(module, result, enabled)
-        findings = self._to_findings(module, text, candidate.relpath, reports)
+        facts: list[PendingFact] = []
+        reports = self._run_detectors(module, result, enabled, facts)
+        nodes = {r.node for r in reports} | {r.statement for r in reports if r.statement is not None}
+        nodes |= {f.node for f in facts} | {f.statement for f in facts if f.statement is not None}
+        spans = locate(module, nodes) if nodes else {}
+        findings = self._to_findings(module, text, candidate.relpath, reports, spans)
+        result.data_accesses = _located_facts(module, facts, spans)
         self._apply_suppressions(text, findings, result, enabled)
         return result
 
@@ -131,10 +146,13 @@ class Engine:
         # input diagnostics stay on under a narrow `select`, but `ignore` can still turn them off
         return frozenset(c for c in INPUT_DIAGNOSTICS if c in self.rules and c not in self.settings.enabled)
 
-    def _run_detectors(self, module: cst.Module, result: FileResult, enabled: frozenset[str]) -> list[PendingReport]:
+    def _run_detectors(
+        self, module: cst.Module, result: FileResult, enabled: frozenset[str], facts: list[PendingFact]
+    ) -> list[PendingReport]:
         ctx = FileContext(module)
         reports: list[PendingReport] = []
         for detector in self.detectors:
+            detector.facts = facts
             detector.begin(ctx, reports)
         try:
             walk(module, self.dispatch, ctx)
@@ -142,22 +160,22 @@ class Engine:
                 detector.end()
         except RecursionError:
             self._diagnostic(result, enabled, SYNTAX_ERROR, "cannot analyse: code nests too deeply")
+            facts.clear()
             return []
         except Exception as exc:  # a detector bug must not stop the scan or hide the file
             self._diagnostic(
                 result, enabled, INTERNAL_ERROR, f"internal error while checking this file: {type(exc).__name__}: {exc}"
             )
+            facts.clear()
             return []
         return [r for r in reports if r.code in enabled]
 
     def _to_findings(
-        self, module: cst.Module, text: str, relpath: str, reports: list[PendingReport]
+        self, module: cst.Module, text: str, relpath: str, reports: list[PendingReport], spans: dict[cst.CSTNode, Span]
     ) -> list[tuple[Finding, int]]:
         """Findings with positions, paired with the first line of their enclosing statement."""
         if not reports:
             return []
-        nodes = {r.node for r in reports} | {r.statement for r in reports if r.statement is not None}
-        spans = locate(module, nodes)
         lines = text.splitlines()
         seen: Counter[tuple[str, str]] = Counter()
         located = []
@@ -223,6 +241,8 @@ class Engine:
             result.findings.extend(f for f, _ in findings)
             return
         next_line = _next_code_lines(text, [s.line for s in suppressions if s.kind == "next"])
+        result.suppressions = suppressions
+        result.suppression_targets = next_line
         used: dict[int, set[str]] = {}
         for finding, statement_line in findings:
             by = _suppressed_by(finding, statement_line, suppressions, next_line)
@@ -232,15 +252,27 @@ class Engine:
                 index, matched = by
                 used.setdefault(index, set()).add(matched)
                 result.suppressed.append((finding, suppressions[index]))
+        result.suppressions_used = {(index, code) for index, codes in used.items() for code in codes}
         for index, suppression in enumerate(suppressions):
             self._check_suppression(suppression, used.get(index, set()), result, enabled)
 
+    def defers_to_project_pass(self, code: str, enabled: frozenset[str]) -> bool:
+        """A suppression code covering an enabled project-pass rule is judged after that pass."""
+        return any(c.startswith(code) for c in enabled & self.project_codes)
+
     def _check_suppression(
-        self, suppression: Suppression, used: set[str], result: FileResult, enabled: frozenset[str]
+        self,
+        suppression: Suppression,
+        used: set[str],
+        result: FileResult,
+        enabled: frozenset[str],
+        project_pass: bool = False,
     ) -> None:
         for code in suppression.codes:
             if not code.startswith("MLD") or not is_code_like(code):
                 continue  # another tool's code (E501, F401): not ours to judge
+            if self.defers_to_project_pass(code, enabled) != project_pass:
+                continue  # the other pass judges it
             if not self._known(code):
                 self._diagnostic(
                     result,
@@ -260,7 +292,8 @@ class Engine:
                     suppression.line,
                     suppression.column,
                 )
-        if not suppression.codes and suppression.kind != "noqa" and not used:
+        blanket_deferred = bool(enabled & self.project_codes)
+        if not suppression.codes and suppression.kind != "noqa" and not used and blanket_deferred == project_pass:
             self._diagnostic(
                 result,
                 enabled,
@@ -269,6 +302,25 @@ class Engine:
                 suppression.line,
                 suppression.column,
             )
+
+
+def _located_facts(module: cst.Module, facts: list[PendingFact], spans: dict[cst.CSTNode, Span]) -> list[DataAccess]:
+    """Facts with their positions and fingerprint keys, in source order."""
+    located = []
+    for pending in facts:
+        (start_line, start_col), (end_line, end_col) = spans[pending.node]
+        statement_line = spans[pending.statement][0][0] if pending.statement is not None else start_line
+        located.append(
+            dataclasses.replace(
+                pending.fact,
+                key=normalized_source(module, pending.node),
+                start=Position(start_line, start_col + 1),
+                end=Position(end_line, end_col + 1),
+                statement_line=statement_line,
+            )
+        )
+    located.sort(key=lambda fact: (fact.start.line, fact.start.column, fact.kind))
+    return located
 
 
 def _describe_syntax_error(text: str, exc: cst.ParserSyntaxError) -> tuple[str, int, int]:

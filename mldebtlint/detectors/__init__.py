@@ -6,7 +6,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from mldebtlint.detectors.base import Detector
+    from mldebtlint.detectors.base import Detector, ProjectDetector
 
 # name used in rules/*.toml -> "module:Class"; the engine's own diagnostics bind to "engine".
 DETECTORS: dict[str, str] = {
@@ -14,14 +14,21 @@ DETECTORS: dict[str, str] = {
     "call-without-pin": "mldebtlint.detectors.pinning:CallWithoutPin",
     "dead-codepath": "mldebtlint.detectors.dead_code:DeadCodepath",
     "fixed-threshold": "mldebtlint.detectors.thresholds:FixedThreshold",
+    # project detectors: run once over the data facts of every file
+    "undeclared-data": "mldebtlint.detectors.data_dependencies:UndeclaredDataDependency",
+    "absolute-data-path": "mldebtlint.detectors.data_dependencies:AbsoluteDataPath",
+    "mutable-remote-data": "mldebtlint.detectors.data_dependencies:MutableRemoteData",
+    "feedback-loop": "mldebtlint.detectors.data_dependencies:DirectFeedbackLoop",
+    "undeclared-consumer": "mldebtlint.detectors.data_dependencies:UndeclaredConsumer",
+    "intermediate-file": "mldebtlint.detectors.data_dependencies:IntermediateFile",
 }
 
 
-def detector_class(name: str) -> type[Detector] | None:
+def detector_class(name: str) -> type[Detector] | type[ProjectDetector] | None:
     """The class behind a detector name; None for the engine's built-in diagnostics."""
     target = DETECTORS[name]
     if not target:
         return None
     module_name, _, class_name = target.partition(":")
-    cls: type[Detector] = getattr(importlib.import_module(module_name), class_name)
+    cls: type[Detector] | type[ProjectDetector] = getattr(importlib.import_module(module_name), class_name)
     return cls

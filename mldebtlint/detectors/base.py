@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import libcst as cst
 
 from mldebtlint.context import FileContext
-from mldebtlint.ftypes import Rule
+from mldebtlint.ftypes import DataAccess, Rule
+
+if TYPE_CHECKING:
+    from mldebtlint.project import ProjectFacts, ProjectFinding
 
 
 @dataclass
@@ -21,6 +25,15 @@ class PendingReport:
     anchor: cst.CSTNode  # the node whose source keys the fingerprint
     statement: cst.CSTNode | None  # innermost enclosing statement (for own-line suppressions)
     first_line_only: bool = False
+
+
+@dataclass
+class PendingFact:
+    """A fact before positions are known: the node it is about and the fact itself."""
+
+    node: cst.CSTNode
+    fact: DataAccess
+    statement: cst.CSTNode | None
 
 
 class Detector:
@@ -41,6 +54,7 @@ class Detector:
         self.params = {**self.PARAMS, **params}
         self.ctx = FileContext()
         self.reports: list[PendingReport] = []
+        self.facts: list[PendingFact] = []  # the engine sets the file's list before `begin`
 
     def begin(self, ctx: FileContext, reports: list[PendingReport]) -> None:
         self.ctx = ctx
@@ -68,3 +82,28 @@ class Detector:
                 first_line_only=first_line_only,
             )
         )
+
+    def record(self, node: cst.CSTNode, fact: DataAccess, *, statement: cst.CSTNode | None = None) -> None:
+        """Keep a fact for the project pass; the engine fills in its position."""
+        self.facts.append(PendingFact(node, fact, statement if statement is not None else self.ctx.statement))
+
+
+class ProjectDetector:
+    """A check bound to one rule that runs once per run, over the facts of every file.
+
+    Deterministic and cheap: it reads facts and manifests, never source files, and is never
+    cached. `check` returns findings without severity or fingerprint; the project pass adds them.
+    """
+
+    PARAMS: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, rule: Rule, params: dict[str, Any]) -> None:
+        self.rule = rule
+        unknown = sorted(set(params) - set(self.PARAMS))
+        if unknown:
+            raise ValueError(f"{rule.source}: detector parameter `{unknown[0]}` is not one of {sorted(self.PARAMS)}")
+        self.params = {**self.PARAMS, **params}
+
+    def check(self, facts: ProjectFacts) -> Sequence[ProjectFinding]:
+        """The findings of this rule over the whole project."""
+        raise NotImplementedError
