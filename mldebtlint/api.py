@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from mldebtlint.config import Settings
+from mldebtlint.deps import DataDependencies, build_dependencies
 from mldebtlint.discovery import Candidate, discover
 from mldebtlint.engine import Engine, recursion_headroom
 from mldebtlint.ftypes import FileResult, Report
-from mldebtlint.project import run_project_pass
+from mldebtlint.project import collect_facts, run_project_pass
 
 
 def _report(results: list[FileResult], settings: Settings, project: list[FileResult] | None = None) -> Report:
@@ -38,3 +39,11 @@ def check_text(text: str, relpath: str, settings: Settings) -> Report:
     engine = Engine(settings)
     result = engine.check_text(Candidate(settings.root / relpath, relpath), text)
     return _report([result], settings, run_project_pass(engine, [result]))
+
+
+def data_dependencies(paths: list[Path], settings: Settings) -> DataDependencies:
+    """The data-dependency manifest of the files under `paths` (what `mldebtlint deps` prints)."""
+    recursion_headroom()
+    engine = Engine(settings, collect_facts=True)
+    results = [engine.check(candidate) for candidate in discover(paths, settings)]
+    return build_dependencies(collect_facts(results, settings))

@@ -110,6 +110,7 @@ API: dict[str, DataApi] = {
     "torch.hub.download_url_to_file": DataApi("read", 0, ("url",), "download"),
     "pooch.retrieve": DataApi("read", 0, ("url",), "download"),
     "keras.utils.get_file": DataApi("read", 1, ("origin",), "download"),
+    "keras.utils.data_utils.get_file": DataApi("read", 1, ("origin",), "download"),
     "tensorflow.keras.utils.get_file": DataApi("read", 1, ("origin",), "download"),
     # model registries: a name resolved to a version when the code runs
     "mlflow.pyfunc.load_model": DataApi("read", 0, ("model_uri",), "mlflow", store="registry"),
