@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import libcst as cst
 
-from mldebtlint.context import FileContext
+from mldebtlint.context import FileContext, dotted_name
 from mldebtlint.data_paths import format_of, is_url, resolve_path
 from mldebtlint.detectors.base import Detector, PendingReport
 from mldebtlint.detectors.literals import followed, looks_like_local_path, string_value
@@ -124,7 +124,7 @@ _OPEN_CALLS = frozenset({"open", "io.open", "gzip.open", "bz2.open", "lzma.open"
 _DUMPS = {"pickle.dump": (0, 1), "json.dump": (0, 1), "yaml.dump": (0, 1), "yaml.safe_dump": (0, 1)}
 _LOADS = {"pickle.load": "pickle", "json.load": "json", "yaml.load": "yaml", "yaml.safe_load": "yaml"}
 # checksum evidence in the same function
-_CHECKSUM_KEYWORDS = frozenset({"hash_prefix", "known_hash", "file_hash", "md5", "sha256", "checksum"})
+_CHECKSUM_KEYWORDS = frozenset({"hash_prefix", "known_hash", "file_hash", "md5_hash", "md5", "sha256", "checksum"})
 TRAIN_METHODS = frozenset({"fit", "fit_generator", "partial_fit", "train", "backward"})
 TRAIN_CALLS = frozenset({"xgboost.train", "lightgbm.train", "catboost.train"})
 PREDICT_METHODS = frozenset(
@@ -133,6 +133,9 @@ PREDICT_METHODS = frozenset(
 # a value computed from predictions by these is a metric, not a prediction
 _METRIC_WORDS = ("score", "accuracy", "error", "loss", "metric", "report", "auc", "f1", "precision", "recall")
 _MODULE = "<module>"
+# other libraries' saves, matched by method name or by an output keyword (resolved paths only)
+SAVE_METHODS = frozenset({"save", "save_model", "save_weights", "write_results", "export_model"})
+OUTPUT_KEYWORDS = frozenset({"output_path", "output_file", "out_path", "out_file", "save_path", "output_filename"})
 # `load_dataset("csv", data_files=...)` reads local files, not a hub repository
 PACKAGED_BUILDERS = frozenset(
     {"csv", "json", "parquet", "text", "arrow", "pandas", "imagefolder", "audiofolder", "videofolder", "webdataset"}
@@ -247,6 +250,10 @@ class DataAccessCollector(Detector):
                 return
         if method is not None:
             self._method_call(node, method, scope)
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value in OUTPUT_KEYWORDS:
+                self._generic_write(node, arg.value)
+                break
 
     def leave_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -425,6 +432,20 @@ class DataAccessCollector(Detector):
         if method == "use_artifact":
             target = self._argument(node, 0, ("artifact_or_name",))
             self._add(node, "read", "wandb.Run.use_artifact", target, "wandb", "registry")
+            return
+        if method in SAVE_METHODS:
+            self._generic_write(node, self._argument(node, 0, ("filepath", "path", "filename", "fname")))
+
+    def _generic_write(self, node: cst.Call, target: cst.BaseExpression | None) -> None:
+        """`model.save("s2s.h5")`, `run(output_path="out.parquet")`: another library writes the
+        file. Recorded only with a resolved path, so the repository's own outputs are known."""
+        if target is None:
+            return
+        path = resolve_path(self.ctx, target)
+        if path is None or not (format_of(path) or "/" in path):
+            return
+        callee = dotted_name(node.func) or "call"
+        self._add(node, "write", callee, target, format_of(path) or "unknown", "file")
 
     def leave_Call(self, node: cst.Call) -> None:
         pending = self._pending_dump
