@@ -49,7 +49,7 @@ def local_paths(file: str, path: str | None) -> tuple[str, ...]:
     found: list[str] = []
     directory = posixpath.dirname(file)
     bases = [""]
-    while directory:
+    while directory and directory not in bases:  # "/" is its own parent (files outside the root)
         bases.append(directory)
         directory = posixpath.dirname(directory)
     for base in bases:

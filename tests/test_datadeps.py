@@ -300,3 +300,63 @@ def test_a_broken_dvc_yaml_is_a_problem_not_a_crash(project: Path) -> None:
     result = run_cli("deps", ".", cwd=project)
     assert result.exit_code == 0
     assert json.loads(result.output)["problems"] == ["dvc.yaml: cannot read: ParserError"]
+    checked = json.loads(run_cli("check", ".", "--format", "json", "--exit-zero", cwd=project).output)
+    assert [r["message"] for r in checked["results"]] == [
+        "`pandas.read_csv` reads `data/x.csv`, and the data manifest cannot be checked: "
+        "dvc.yaml: cannot read: ParserError"
+    ]
+
+
+def test_other_libraries_saves_with_resolved_paths_are_writes() -> None:
+    code = """
+model.save("models/s2s.h5")
+profiler.write_results("./results.csv")
+run_batch(model, output_path="out/scored.parquet")
+model.save(checkpoint_path)
+"""
+    assert _facts(code) == [
+        ("write", "model.save", "models/s2s.h5", "hdf5"),
+        ("write", "profiler.write_results", "./results.csv", "csv"),
+        ("write", "run_batch", "out/scored.parquet", "parquet"),
+    ]
+
+
+def test_manifest_reads_stage_wdir_foreach_templates_and_dvc_files(tmp_path: Path) -> None:
+    from mldebtlint.manifest import load_manifest
+
+    (tmp_path / "pipelines").mkdir()
+    (tmp_path / "pipelines" / "dvc.yaml").write_text(
+        "stages:\n"
+        "  prepare:\n"
+        "    wdir: ..\n"
+        "    cmd: python prepare.py\n"
+        "    deps: [data/raw]\n"
+        "    outs: [{data/clean.csv: {cache: false}}]\n"
+        "  split:\n"
+        "    foreach: [train, test]\n"
+        "    do:\n"
+        "      cmd: python split.py ${item}\n"
+        "      outs:\n"
+        "        - splits/${item}.parquet\n"
+    )
+    (tmp_path / "weights.pt.dvc").write_text("outs:\n- md5: abc\n  path: weights.pt\n")
+    manifest = load_manifest(tmp_path, ("reference/**",))
+    assert manifest.declaring("data/raw/2024/jan.csv").source == "pipelines/dvc.yaml"
+    assert manifest.declaring("data/clean.csv").role == "out"
+    assert manifest.declaring("pipelines/splits/train.parquet").role == "out"
+    assert manifest.declaring("weights.pt").source == "weights.pt.dvc"
+    assert manifest.declaring("reference/regions.csv").role == "glob"
+    assert manifest.declaring("data/other.csv") is None
+
+
+def test_paths_of_files_outside_the_root_are_read_relative_to_their_directories() -> None:
+    from mldebtlint.project import local_paths
+
+    assert local_paths("/elsewhere/job/train.py", "data/x.csv") == (
+        "data/x.csv",
+        "/elsewhere/job/data/x.csv",
+        "/elsewhere/data/x.csv",
+        "/data/x.csv",
+    )
+    assert local_paths("src/train.py", "../data/x.csv") == ("data/x.csv",)
+    assert local_paths("train.py", "/home/a/x.csv") == ()

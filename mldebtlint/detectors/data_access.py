@@ -142,6 +142,13 @@ PACKAGED_BUILDERS = frozenset(
 )
 
 
+_HASHLIB_FUNCTIONS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s", "new", "file_digest")
+_QUALIFIED_LAST_NAMES = frozenset(
+    {n.rsplit(".", 1)[-1] for n in (*API, *_OPEN_CALLS, *_LOADS, *_DUMPS, *TRAIN_CALLS)}
+    | {"from_pretrained", *_HASHLIB_FUNCTIONS}
+)
+
+
 def hub_loader(name: str) -> bool:
     """`transformers.AutoModel.from_pretrained` and its relatives."""
     return name.endswith(".from_pretrained") and name.split(".", 1)[0] in (
@@ -227,7 +234,9 @@ class DataAccessCollector(Detector):
         checksums = [a.value for a in node.args if a.keyword is not None and a.keyword.value in _CHECKSUM_KEYWORDS]
         if checksums and not any(_is_none(value) for value in checksums):
             scope.verified = True
-        name = self.ctx.qualified_name(func) if isinstance(func, (cst.Name, cst.Attribute)) else None
+        last = method if method is not None else (func.value if isinstance(func, cst.Name) else None)
+        # resolving a callee's qualified name costs a scope walk: only for names an API can end in
+        name = self.ctx.qualified_name(func) if last in _QUALIFIED_LAST_NAMES else None
         if name is None and isinstance(func, cst.Name) and func.value == "open" and self.ctx.lookup("open") is None:
             name = "open"
         if name is not None:

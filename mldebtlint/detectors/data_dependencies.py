@@ -68,6 +68,14 @@ class UndeclaredDataDependency(ProjectDetector):
         ]
         if not reads:
             return
+        if facts.manifest.empty and facts.manifest.problems:
+            yield ProjectFinding(
+                self.rule.code,
+                f"`{_callee(reads[0])}` reads `{_shown(reads[0])}`, and the data manifest cannot be checked: "
+                f"{facts.manifest.problems[0]}",
+                reads[0],
+            )
+            return
         if facts.manifest.empty:
             first = reads[0]
             count = len({s.local_paths[0] for s in reads})
