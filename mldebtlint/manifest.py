@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,11 +58,14 @@ class DataManifest:
         return None
 
 
-def load_manifest(root: Path, globs: tuple[str, ...] = ()) -> DataManifest:
-    """Read every `dvc.yaml` and `*.dvc` file under `root`, plus the configured globs."""
+def load_manifest(
+    root: Path, globs: tuple[str, ...] = (), excluded: Callable[[Path], bool] | None = None
+) -> DataManifest:
+    """Read every `dvc.yaml` and `*.dvc` file under `root` (skipping directories `excluded`
+    says are excluded or gitignored: large data directories usually are), plus the globs."""
     declarations: list[Declaration] = [Declaration(g, "pyproject.toml", "glob") for g in globs]
     problems: list[str] = []
-    for path in _manifest_files(root):
+    for path in _manifest_files(root, excluded):
         rel = path.relative_to(root).as_posix()
         data = _load_yaml(path, rel, problems)
         if data is None:
@@ -77,10 +81,12 @@ def load_manifest(root: Path, globs: tuple[str, ...] = ()) -> DataManifest:
     return DataManifest(tuple(declarations), tuple(problems))
 
 
-def _manifest_files(root: Path) -> list[Path]:
+def _manifest_files(root: Path, excluded: Callable[[Path], bool] | None) -> list[Path]:
     found: list[Path] = []
     for directory, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_DIRS)
+        dirnames[:] = sorted(
+            d for d in dirnames if d not in _SKIPPED_DIRS and (excluded is None or not excluded(Path(directory) / d))
+        )
         for name in sorted(filenames):
             if name in ("dvc.yaml", "dvc.yml") or name.endswith(".dvc"):
                 found.append(Path(directory) / name)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mldebtlint.data_paths import is_url
+from mldebtlint.discovery import _Ignores
 from mldebtlint.engine import _suppressed_by, fingerprint
 from mldebtlint.ftypes import DataAccess, FileResult, Finding
 from mldebtlint.manifest import DataManifest, load_manifest
@@ -86,7 +87,9 @@ class ProjectFinding:
 def collect_facts(results: list[FileResult], settings: Settings) -> ProjectFacts:
     """Join the per-file facts (in path order) with the manifest read from the project root."""
     sites = tuple(DataSite(r.path, a) for r in sorted(results, key=lambda r: r.path) for a in r.data_accesses)
-    return ProjectFacts(sites, load_manifest(settings.root, settings.data_dependencies))
+    ignores = _Ignores(settings)
+    manifest = load_manifest(settings.root, settings.data_dependencies, lambda d: ignores.excluded(d, is_dir=True))
+    return ProjectFacts(sites, manifest)
 
 
 def run_project_pass(engine: Engine, results: list[FileResult]) -> list[FileResult]:

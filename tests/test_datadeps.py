@@ -360,3 +360,13 @@ def test_paths_of_files_outside_the_root_are_read_relative_to_their_directories(
     )
     assert local_paths("src/train.py", "../data/x.csv") == ("data/x.csv",)
     assert local_paths("train.py", "/home/a/x.csv") == ()
+
+
+def test_manifests_in_excluded_or_gitignored_directories_are_not_read(project: Path) -> None:
+    (project / ".gitignore").write_text("data/\n")
+    for directory in ("data/images", "build"):
+        (project / directory).mkdir(parents=True)
+        (project / directory / "dvc.yaml").write_text("stages:\n  s:\n    cmd: x\n    deps: [a.csv]\n")
+    (project / "train.py").write_text('import pandas as pd\nx = pd.read_csv("a.csv")\n')
+    document = json.loads(run_cli("deps", ".", cwd=project).output)
+    assert [(n["path"], n["declared"]) for n in document["data"]] == [("a.csv", False)]

@@ -202,7 +202,8 @@ class UndeclaredConsumer(ProjectDetector):
 
 class IntermediateFile(ProjectDetector):
     """MLD402 (b): a data file written by one step and read back by another inside the
-    repository, outside any declared pipeline (dvc.yaml outs are a pipeline, not a jungle)."""
+    repository, outside any declared pipeline (dvc.yaml outs are a pipeline, not a jungle).
+    A read in the same function as the write (a cache) is not a hop between steps."""
 
     def check(self, facts: ProjectFacts) -> Iterator[ProjectFinding]:
         readers: dict[str, list[DataSite]] = {}
@@ -215,7 +216,7 @@ class IntermediateFile(ProjectDetector):
             if access.writes_predictions or not _intermediate_writer(write):
                 continue
             for path in write.local_paths:
-                found = [r for r in readers.get(path, ()) if r is not write]
+                found = [r for r in readers.get(path, ()) if not _same_step(r, write)]
                 if not found or path in reported:
                     continue
                 if facts.manifest.declaring(path, "out") is not None:
@@ -230,6 +231,12 @@ class IntermediateFile(ProjectDetector):
                     write,
                 )
                 break
+
+
+def _same_step(read: DataSite, write: DataSite) -> bool:
+    """A read in the function that wrote the file is a cache or a round trip, not a hop
+    between steps."""
+    return read.file == write.file and read.access.function == write.access.function != "<module>"
 
 
 def _intermediate_writer(site: DataSite) -> bool:
