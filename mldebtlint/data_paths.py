@@ -154,3 +154,50 @@ def _is_path_object(ctx: FileContext, node: cst.BaseExpression, before: int | No
     if isinstance(node, cst.Call):
         return (ctx.qualified_name(node.func, before) or "") in _PATH_CLASSES
     return False
+
+
+def resolve_prefix(ctx: FileContext, node: cst.BaseExpression | None) -> str:
+    """The literal beginning of a path that does not resolve as a whole: `"/home/al/"` for
+    `f"/home/al/{name}.csv"`, `"s3://bucket"` for `os.path.join("s3://bucket", key)`. It says
+    where the data lives (a home directory, a URL) without guessing the rest."""
+    return _prefix(ctx, node, None, 0)
+
+
+def _prefix(ctx: FileContext, node: cst.BaseExpression | None, before: int | None, depth: int) -> str:
+    if node is None or depth > _MAX_DEPTH:
+        return ""
+    whole = _resolve(ctx, node, before, depth)
+    if whole is not None:
+        return whole
+    if isinstance(node, cst.Name):
+        value, seq = ctx.resolve_value(node, before)
+        return _prefix(ctx, value, seq, depth + 1) if value is not None else ""
+    if isinstance(node, cst.FormattedString):
+        pieces = []
+        for part in node.parts:
+            piece = None
+            if isinstance(part, cst.FormattedStringText):
+                piece = part.value
+            elif isinstance(part, cst.FormattedStringExpression) and part.format_spec is None:
+                piece = _resolve(ctx, part.expression, before, depth + 1)
+            if piece is None:
+                break
+            pieces.append(piece)
+        return "".join(pieces)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Divide)):
+        left = _resolve(ctx, node.left, before, depth + 1)
+        if left is None:
+            return _prefix(ctx, node.left, before, depth + 1)
+        joiner = "/" if isinstance(node.operator, cst.Divide) and not left.endswith("/") else ""
+        return left + joiner + _prefix(ctx, node.right, before, depth + 1)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+        template = _resolve(ctx, node.left, before, depth + 1)  # "data/%s.csv" % name
+        return template.split("%", 1)[0] if template is not None else ""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+        template = _resolve(ctx, node.func.value, before, depth + 1)  # "data/{}.csv".format(name)
+        return template.split("{", 1)[0] if template is not None else ""
+    if isinstance(node, cst.Call) and node.args and node.args[0].keyword is None and not node.args[0].star:
+        name = ctx.qualified_name(node.func, before)
+        if name in _JOIN_CALLS or name in _PATH_CLASSES:
+            return _prefix(ctx, node.args[0].value, before, depth + 1)
+    return ""

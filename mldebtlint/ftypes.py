@@ -128,6 +128,7 @@ class DataAccess:
     kind: str  # "read" or "write"
     api: str  # qualified name of the call, e.g. pandas.read_csv
     path: str | None
+    prefix: str  # the path's literal beginning when it does not resolve as a whole ("" if unknown)
     expression: str  # the path argument as written, shortened (for messages)
     format: str  # csv, parquet, pickle, ... or "unknown"
     store: str

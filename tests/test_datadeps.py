@@ -370,3 +370,31 @@ def test_manifests_in_excluded_or_gitignored_directories_are_not_read(project: P
     (project / "train.py").write_text('import pandas as pd\nx = pd.read_csv("a.csv")\n')
     document = json.loads(run_cli("deps", ".", cwd=project).output)
     assert [(n["path"], n["declared"]) for n in document["data"]] == [("a.csv", False)]
+
+
+def test_a_dynamic_path_keeps_only_its_literal_beginning() -> None:
+    settings = load_settings(DATADEPS / "near-misses")
+    engine = Engine(settings, collect_facts=True)
+    code = """
+import os
+from pathlib import Path
+
+import pandas as pd
+
+BUCKET = "s3://lake"
+a = pd.read_csv(f"/home/al/{name}.csv")
+b = pd.read_csv(os.path.join(BUCKET, key))
+c = pd.read_csv(Path("/Users/bob") / sub / "x.csv")
+d = pd.read_csv(f"{root}/x.csv")
+e = pd.read_csv("https://host/master/{}.csv".format(symbol))
+f = pd.read_csv("/root/%s.csv" % name)
+"""
+    result = engine.check_text(Candidate(settings.root / "p.py", "p.py"), code)
+    assert [(a.path, a.prefix, a.store) for a in result.data_accesses] == [
+        (None, "/home/al/", "file"),
+        (None, "s3://lake", "url"),
+        (None, "/Users/bob/", "file"),
+        (None, "", "file"),
+        (None, "https://host/master/", "url"),
+        (None, "/root/", "file"),
+    ]

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import libcst as cst
 
 from mldebtlint.context import FileContext, dotted_name
-from mldebtlint.data_paths import format_of, is_url, resolve_path
+from mldebtlint.data_paths import format_of, is_url, resolve_path, resolve_prefix
 from mldebtlint.detectors.base import Detector, PendingReport
 from mldebtlint.detectors.literals import followed, looks_like_local_path, string_value
 from mldebtlint.ftypes import DataAccess
@@ -169,6 +169,7 @@ class _Site:
     kind: str
     api: str
     path: str | None
+    prefix: str
     expression: str
     format: str
     store: str
@@ -318,15 +319,17 @@ class DataAccessCollector(Detector):
         if target is None:
             return None
         path = resolve_path(self.ctx, target)
+        prefix = resolve_prefix(self.ctx, target) if path is None else ""
         site = _Site(
             node=node,
             statement=self.ctx.statement,
             kind=kind,
             api=api,
             path=path,
+            prefix=prefix,
             expression=self.ctx.source(target, 60),
             format=format_of(path) if data_format in ("unknown", "binary") and format_of(path) else data_format,
-            store=_store(store, path),
+            store=_store(store, path if path is not None else (prefix if is_url(prefix) else None)),
             scope=self._scope_key(),
         )
         self._written(site, values or [])
@@ -474,6 +477,7 @@ class DataAccessCollector(Detector):
                 kind=site.kind,
                 api=site.api,
                 path=site.path,
+                prefix=site.prefix,
                 expression=site.expression,
                 format=site.format,
                 store=site.store,

@@ -29,6 +29,14 @@ def _shown(site: DataSite) -> str:
     return site.access.path if site.access.path is not None else site.access.expression
 
 
+def _where_known(site: DataSite) -> str | None:
+    """The resolved path, else its literal beginning followed by `...`, else None."""
+    access = site.access
+    if access.path is not None:
+        return access.path
+    return f"{access.prefix}..." if access.prefix else None
+
+
 def _callee(site: DataSite) -> str:
     return site.access.api
 
@@ -103,7 +111,7 @@ class AbsoluteDataPath(ProjectDetector):
 
     def check(self, facts: ProjectFacts) -> Iterator[ProjectFinding]:
         for site in facts.sites:
-            path = site.access.path
+            path = _where_known(site)
             if path is not None and _PERSONAL_PATH_RE.match(path):
                 verb = "reads" if site.access.kind == "read" else "writes"
                 yield ProjectFinding(
@@ -121,7 +129,7 @@ class MutableRemoteData(ProjectDetector):
     def check(self, facts: ProjectFacts) -> Iterator[ProjectFinding]:
         for site in facts.reads():
             access = site.access
-            path = access.path
+            path = _where_known(site)
             if path is None:
                 continue
             if access.store == "registry":
@@ -184,12 +192,13 @@ class UndeclaredConsumer(ProjectDetector):
     def check(self, facts: ProjectFacts) -> Iterator[ProjectFinding]:
         for site in facts.writes():
             access = site.access
-            if not access.writes_predictions or access.path is None:
+            path = _where_known(site)
+            if not access.writes_predictions or path is None:
                 continue
             if access.store == "table":
-                sink = f"the SQL table `{access.path}`"
-            elif access.store == "url" or access.path.startswith("/") or _PERSONAL_PATH_RE.match(access.path):
-                sink = f"`{access.path}`"
+                sink = f"the SQL table `{path}`"
+            elif access.store == "url" or path.startswith("/") or _PERSONAL_PATH_RE.match(path):
+                sink = f"`{path}`"
             else:
                 continue
             yield ProjectFinding(
