@@ -6,13 +6,19 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from mldebtlint import __version__
 
+if TYPE_CHECKING:
+    from mldebtlint.config import Overrides, Settings
+    from mldebtlint.ftypes import Report
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+OUTPUT_FORMATS = ["text", "json", "sarif", "github", "markdown"]
+STDIN = Path("-")
 
 
 def _fail(message: str) -> NoReturn:
@@ -38,6 +44,38 @@ def _write(text: str, output_file: Path | None) -> None:
         _fail(f"{output_file}: cannot write output: {exc.strerror or exc}")
 
 
+def _run(
+    targets: list[Path],
+    overrides: Overrides,
+    stdin_filename: Path | None,
+    *,
+    jobs: int | None = None,
+    cache: bool = True,
+    cache_dir: Path | None = None,
+) -> tuple[Report, Settings]:
+    """Settings and the report for the paths, or for stdin (`-`) named `stdin_filename`."""
+    from mldebtlint.api import check_paths, check_stdin
+    from mldebtlint.catalog import CatalogError
+    from mldebtlint.config import ConfigError, load_settings
+
+    reading_stdin = STDIN in targets
+    if reading_stdin and len(targets) > 1:
+        _fail("`-` (stdin) cannot be combined with other paths")
+    if stdin_filename is not None and not reading_stdin:
+        _fail("--stdin-filename names the file read from stdin: pass `-` as the path")
+    try:
+        if reading_stdin:
+            name = stdin_filename or STDIN
+            settings = load_settings(name, overrides)
+            return check_stdin(sys.stdin.buffer.read(), name, settings), settings
+        # config and project root are looked up from the paths' common directory
+        common = Path(os.path.commonpath([os.path.abspath(p) for p in targets]))
+        settings = load_settings(common, overrides)
+        return check_paths(targets, settings, jobs=jobs, cache=cache, cache_dir=cache_dir), settings
+    except (ConfigError, CatalogError) as exc:
+        _fail(str(exc))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="mldebtlint")
 def main() -> None:
@@ -51,7 +89,7 @@ def main() -> None:
 )
 @click.option("--extend-select", help="Comma-separated codes or prefixes to enable on top of the config.")
 @click.option("--ignore", help="Comma-separated codes or prefixes to disable.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True)
 @click.option("--output-file", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
 @click.option(
     "--fail-on",
@@ -64,6 +102,24 @@ def main() -> None:
     "--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="Use this pyproject.toml."
 )
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too.")
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Report only findings not in this ledger (see `mldebtlint baseline`).",
+)
+@click.option(
+    "--stdin-filename", type=click.Path(path_type=Path), help="With `-` as the path: the name of the code on stdin."
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: one per CPU; few files: one]."
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="MLDEBTLINT_CACHE_DIR",
+    help="Cache directory [default: .mldebtlint_cache in the project root; env: MLDEBTLINT_CACHE_DIR].",
+)
 def check(
     paths: tuple[Path, ...],
     select: str | None,
@@ -76,11 +132,15 @@ def check(
     statistics: bool,
     config_file: Path | None,
     force_exclude: bool,
+    baseline: Path | None,
+    stdin_filename: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
 ) -> None:
-    """Check PATHS (default: the current directory) for ML technical debt."""
-    from mldebtlint.api import check_paths
-    from mldebtlint.catalog import CatalogError
-    from mldebtlint.config import ConfigError, Overrides, load_settings
+    """Check PATHS (default: the current directory; `-` reads stdin) for ML technical debt."""
+    from mldebtlint.baseline import BaselineError, apply_ledger, load_ledger
+    from mldebtlint.config import Overrides
     from mldebtlint.reporters import FORMATS
     from mldebtlint.reporters.text import statistics as render_statistics
 
@@ -93,16 +153,42 @@ def check(
         config_file=config_file,
         force_exclude=force_exclude or None,
     )
-    try:
-        settings = load_settings(targets[0], overrides)
-        report = check_paths(targets, settings)
-    except (ConfigError, CatalogError) as exc:
-        _fail(str(exc))
+    report, settings = _run(targets, overrides, stdin_filename, jobs=jobs, cache=not no_cache, cache_dir=cache_dir)
+    if baseline is not None:
+        try:
+            report = apply_ledger(report, load_ledger(baseline), str(baseline), settings.root)
+        except BaselineError as exc:
+            _fail(str(exc))
     rendered = render_statistics(report) if statistics else FORMATS[output_format](report)
     _write(rendered, output_file)
     if exit_zero:
         sys.exit(EXIT_CLEAN)
     sys.exit(EXIT_FINDINGS if report.count_at_or_above(settings.fail_on) else EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=".mldebtlint-baseline.json",
+    show_default=True,
+    help="Where to write the ledger.",
+)
+@click.option(
+    "--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="Use this pyproject.toml."
+)
+def baseline(paths: tuple[Path, ...], output_file: Path, config_file: Path | None) -> None:
+    """Record today's findings in PATHS as accepted debt, for `check --baseline FILE`."""
+    from mldebtlint.baseline import ledger_entries, render_ledger
+    from mldebtlint.config import Overrides
+
+    report, _settings = _run(list(paths) or [Path(".")], Overrides(config_file=config_file), None)
+    _write(render_ledger(report), output_file)
+    findings, entries = len(report.findings), len(ledger_entries(report.findings))
+    counted = f"{findings} finding{'s' if findings != 1 else ''} in {entries} entr{'ies' if entries != 1 else 'y'}"
+    click.echo(f"mldebtlint: {counted} written to {output_file}", err=True)
 
 
 @main.command()

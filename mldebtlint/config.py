@@ -112,13 +112,25 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def find_root(start: Path) -> Path:
-    """Without a config file, the project root is the enclosing git checkout, else `start`."""
+def find_root(start: Path, cwd: Path) -> Path:
+    """Without a config file, the project root is the enclosing git checkout, else the current
+    directory when `start` lies inside it, else `start` itself."""
     directory = start if start.is_dir() else start.parent
     for candidate in (directory, *directory.parents):
         if (candidate / ".git").exists():
             return candidate
+    if directory == cwd or cwd in directory.parents:
+        return cwd
     return directory
+
+
+def repository_prefix(root: Path) -> str:
+    """Where `root` lies inside its git checkout, as a path prefix ("ml/"), or "" at the top or
+    outside git: GitHub resolves the paths of SARIF results and annotations from the repository."""
+    for candidate in (root, *root.parents):
+        if (candidate / ".git").exists():
+            return "" if candidate == root else root.relative_to(candidate).as_posix() + "/"
+    return ""
 
 
 def _read_table(path: Path) -> dict[str, Any]:
@@ -221,7 +233,7 @@ def load_settings(start: Path, overrides: Overrides | None = None, cwd: Path | N
         table = _read_table(config_file)
         root = config_file.parent
     else:
-        root = find_root(start if start.exists() else cwd)
+        root = find_root(start if start.exists() else cwd, cwd)
     where = str(config_file) if config_file else "settings"
     for key, value in table.items():
         if key not in _KEYS:

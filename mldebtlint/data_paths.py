@@ -4,70 +4,22 @@ f-strings, `os.path.join`, `pathlib` `/`. Anything else is dynamic (None), never
 from __future__ import annotations
 
 import posixpath
-import re
 
 import libcst as cst
 
 from mldebtlint.context import FileContext
+from mldebtlint.data_formats import FORMATS_BY_EXTENSION, format_of, is_url
 from mldebtlint.detectors.literals import string_value
 
+__all__ = ["FORMATS_BY_EXTENSION", "format_of", "is_url", "resolve_path", "resolve_prefix"]
+
 _MAX_DEPTH = 8
-_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _JOIN_CALLS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
 _PATH_CLASSES = frozenset(
     {"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.PurePosixPath", "pathlib.WindowsPath"}
 )
 _SAME_PATH_CALLS = frozenset({"os.path.expanduser", "os.path.normpath", "os.fspath", "str"})
 _SAME_PATH_METHODS = frozenset({"expanduser", "resolve", "absolute", "as_posix"})
-
-# extension -> format, for paths whose API does not say (open, h5py, torch.load ...)
-FORMATS_BY_EXTENSION: dict[str, str] = {
-    "csv": "csv",
-    "tsv": "csv",
-    "parquet": "parquet",
-    "pq": "parquet",
-    "json": "json",
-    "jsonl": "json",
-    "ndjson": "json",
-    "yaml": "yaml",
-    "yml": "yaml",
-    "pkl": "pickle",
-    "pickle": "pickle",
-    "joblib": "joblib",
-    "npy": "npy",
-    "npz": "npz",
-    "pt": "torch",
-    "pth": "torch",
-    "ckpt": "torch",
-    "h5": "hdf5",
-    "hdf5": "hdf5",
-    "hdf": "hdf5",
-    "feather": "feather",
-    "xlsx": "excel",
-    "xls": "excel",
-    "txt": "text",
-    "arrow": "arrow",
-    "orc": "orc",
-    "onnx": "onnx",
-    "safetensors": "safetensors",
-}
-
-
-def is_url(path: str) -> bool:
-    """`https://...`, `s3://...`, `gs://...`: a location outside the repository."""
-    return bool(_URL_RE.match(path))
-
-
-def format_of(path: str | None) -> str | None:
-    """The data format a file name says (`.csv`, `.pkl.gz` -> pickle), or None."""
-    if not path:
-        return None
-    name = posixpath.basename(path.rstrip("/")).lower()
-    parts = name.split(".")
-    for extension in reversed(parts[1:]):
-        if extension in FORMATS_BY_EXTENSION:
-            return FORMATS_BY_EXTENSION[extension]
-    return None
 
 
 def resolve_path(ctx: FileContext, node: cst.BaseExpression | None, before: int | None = None) -> str | None:

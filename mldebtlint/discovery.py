@@ -11,7 +11,7 @@ from pathspec import GitIgnoreSpec
 
 from mldebtlint.config import ConfigError, Settings
 
-SOURCE_SUFFIXES = (".py", ".pyi")
+SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
 
 
 @dataclass(frozen=True)
@@ -132,3 +132,8 @@ def _explicitly_excluded(path: Path, ignores: _Ignores) -> bool:
         if ignores.excluded(parent, is_dir=True):
             return True
     return False
+
+
+def excluded_by_config(path: Path, settings: Settings) -> bool:
+    """Whether `--force-exclude` drops the file `path` (a name given for stdin, say)."""
+    return _explicitly_excluded(Path(os.path.abspath(path)), _Ignores(settings))

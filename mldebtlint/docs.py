@@ -19,6 +19,11 @@ def _options(rule: Rule) -> list[str]:
     return [f"- `{name}` (default: `{json.dumps(value)}`)" for name, value in rule.options.items()]
 
 
+def rule_description(rule: Rule) -> str:
+    """What the rule does, as plain paragraphs (SARIF fullDescription)."""
+    return _paragraphs(rule.doc.what, None)
+
+
 def rule_text(rule: Rule) -> str:
     """What `mldebtlint explain CODE` prints."""
     section = rule.section
@@ -54,8 +59,9 @@ def rule_text(rule: Rule) -> str:
 def rule_markdown(rule: Rule) -> str:
     """The same documentation in Markdown (SARIF help, docs pages)."""
     section = rule.section
+    where = f"{section.paper} {section.title}" if section.paper != "-" else section.title
     out = [
-        f"**{rule.code} {rule.name}** ({section.paper} {section.title})",
+        f"**{rule.code} {rule.name}** ({where})",
         "",
         rule.summary,
         "",

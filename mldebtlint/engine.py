@@ -5,42 +5,53 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import hashlib
 import re
 import stat
 import sys
 from collections import Counter
+from dataclasses import replace
 
 import libcst as cst
 
 from mldebtlint.catalog import CatalogError
 from mldebtlint.config import Settings
 from mldebtlint.context import FileContext
-from mldebtlint.detectors import detector_class
-from mldebtlint.detectors.base import Detector, PendingFact, PendingReport, ProjectDetector
+from mldebtlint.detectors import PROJECT_DETECTORS, detector_class
+from mldebtlint.detectors.base import Detector, PendingFact, PendingReport
 from mldebtlint.detectors.data_access import DataAccessCollector
-from mldebtlint.discovery import Candidate, _spec
-from mldebtlint.ftypes import DataAccess, FileResult, Finding, Position, Severity, Suppression
+from mldebtlint.discovery import Candidate
+from mldebtlint.ftypes import DataAccess, FileResult, Finding, Position
+from mldebtlint.line_hash import line_hashes
+from mldebtlint.notebooks import (
+    INVALID_NOTEBOOK,
+    NON_PYTHON_NOTEBOOK,
+    NOTEBOOK_SUFFIX,
+    NotebookError,
+    read_notebook,
+)
 from mldebtlint.positions import Span, locate
+from mldebtlint.project import project_codes
+from mldebtlint.selection import (
+    INTERNAL_ERROR,
+    SYNTAX_ERROR,
+    UNREADABLE,
+    RuleSelection,
+    fingerprint,
+    source_key,
+)
 from mldebtlint.sources import SourceError, decode_python, nesting_too_deep
-from mldebtlint.suppressions import is_code_like, parse_suppressions
+from mldebtlint.suppressions import parse_suppressions, suppressed_by
 from mldebtlint.traversal import Dispatch, walk
 
 _PARSER_PREFIX_RE = re.compile(r"^(parser error: )?(error at \d+:\d+: )?")
-SYNTAX_ERROR = "MLD001"
-UNREADABLE = "MLD002"
-UNDECODABLE = "MLD003"
-UNUSED_SUPPRESSION = "MLD005"
-UNKNOWN_SUPPRESSION = "MLD006"
-INTERNAL_ERROR = "MLD009"
-# diagnostics about the input itself are shown whatever `select` says; `ignore` still hides them
-INPUT_DIAGNOSTICS = frozenset({SYNTAX_ERROR, UNREADABLE, UNDECODABLE, "MLD004", INTERNAL_ERROR})
 
 
-def fingerprint(code: str, path: str, key: str, occurrence: int) -> str:
-    """Stable across line shifts: the rule, the file and the normalised source of the node."""
-    digest = hashlib.sha256(f"{code}\0{path}\0{key}\0{occurrence}".encode()).hexdigest()
-    return digest[:16]
+def with_line_hashes(result: FileResult, stored: str) -> FileResult:
+    """Give each finding GitHub's line hash, from the file as stored (GitHub reads it as UTF-8)."""
+    if result.findings:
+        hashes = line_hashes(stored, ((f.raw_start or f.start).line for f in result.findings))
+        result.findings = [replace(f, line_hash=hashes.get((f.raw_start or f.start).line)) for f in result.findings]
+    return result
 
 
 def normalized_source(module: cst.Module, node: cst.CSTNode) -> str:
@@ -50,34 +61,30 @@ def normalized_source(module: cst.Module, node: cst.CSTNode) -> str:
     return " ".join(" ".join(lines).split())
 
 
-class Engine:
+class Engine(RuleSelection):
     """The enabled detectors of one run, ready to check file after file."""
 
     def __init__(self, settings: Settings, *, collect_facts: bool = False) -> None:
-        self.settings = settings
+        super().__init__(settings, project_codes(settings))
         catalog = settings.catalog
-        self.rules = catalog.rules
         self.detectors: list[Detector] = []
-        self.project_detectors: list[ProjectDetector] = []
         for code in sorted(settings.enabled):
             rule = catalog.rules[code]
             options = {**rule.options, **settings.rule_options.get(code, {})}
             for binding in rule.bindings:
+                if binding.detector in PROJECT_DETECTORS:
+                    continue  # runs in the project pass, over every file's facts
                 cls = detector_class(binding.detector)
                 if cls is None:
                     continue
                 params = {**binding.params, **{k: v for k, v in options.items() if k in cls.PARAMS}}
                 try:
-                    if issubclass(cls, ProjectDetector):
-                        self.project_detectors.append(cls(rule, params))
-                    else:
-                        self.detectors.append(cls(rule, params))
+                    self.detectors.append(cls(rule, params))  # type: ignore[arg-type]
                 except ValueError as exc:
                     raise CatalogError(str(exc)) from None
         # facts feed the project pass and `deps`; one collector serves every project rule
-        if collect_facts or self.project_detectors:
+        if collect_facts or self.project_codes:
             self.detectors.append(DataAccessCollector())
-        self.project_codes = frozenset(d.rule.code for d in self.project_detectors)
         self.dispatch = Dispatch(self.detectors)
 
     # -- the per-file pass ----------------------------------------------------------------
@@ -94,21 +101,56 @@ class Engine:
             reason = exc.strerror or type(exc).__name__
             self._diagnostic(result, enabled, UNREADABLE, f"cannot read file: {reason}")
             return result
+        return self.check_bytes(candidate, data, enabled, result)
+
+    def check_bytes(
+        self, candidate: Candidate, data: bytes, enabled: frozenset[str] | None = None, result: FileResult | None = None
+    ) -> FileResult:
+        """Check the bytes of the file `candidate` names (read from disk, or from stdin)."""
+        enabled = self._enabled_for(candidate.relpath) if enabled is None else enabled
+        result = FileResult(candidate.relpath) if result is None else result
+        if candidate.path.name.endswith(NOTEBOOK_SUFFIX):
+            return self.check_notebook(candidate, data, enabled, result)
         try:
             source = decode_python(data)
         except SourceError as exc:
             self._diagnostic(result, enabled, exc.code, exc.message, exc.line, exc.column)
-            return result
-        return self.check_text(candidate, source.text, enabled, result)
+        else:
+            self._check_source(candidate, source.text, enabled, result)
+        return with_line_hashes(result, data.decode("utf-8", "replace")) if result.findings else result
 
-    def check_text(
-        self, candidate: Candidate, text: str, enabled: frozenset[str] | None = None, result: FileResult | None = None
+    def check_notebook(
+        self, candidate: Candidate, data: bytes, enabled: frozenset[str] | None = None, result: FileResult | None = None
     ) -> FileResult:
-        """Check source text that stands for `candidate` (stdin, examples, notebooks)."""
+        """Check a notebook's bytes: its code cells as one module, findings placed in their cells."""
         if enabled is None:
             enabled = self._enabled_for(candidate.relpath)
         if result is None:
             result = FileResult(candidate.relpath)
+        try:
+            notebook = read_notebook(data)
+        except NotebookError as exc:
+            self._diagnostic(result, enabled, INVALID_NOTEBOOK, exc.message, exc.line, exc.column)
+        else:
+            if notebook.is_python:
+                self._check_source(candidate, notebook.code, enabled, result)
+                notebook.place(result)
+                result.data_accesses = [notebook.place_fact(fact) for fact in result.data_accesses]
+            else:
+                message = f"notebook skipped: its kernel language is {notebook.language}, not Python"
+                self._diagnostic(result, enabled, NON_PYTHON_NOTEBOOK, message)
+        # GitHub hashes the raw .ipynb lines: placed findings carry them as raw_start
+        return with_line_hashes(result, data.decode("utf-8", "replace")) if result.findings else result
+
+    def check_text(
+        self, candidate: Candidate, text: str, enabled: frozenset[str] | None = None, result: FileResult | None = None
+    ) -> FileResult:
+        """Check source text that stands for `candidate` (rule examples, editors)."""
+        enabled = self._enabled_for(candidate.relpath) if enabled is None else enabled
+        result = FileResult(candidate.relpath) if result is None else result
+        return with_line_hashes(self._check_source(candidate, text, enabled, result), text)
+
+    def _check_source(self, candidate: Candidate, text: str, enabled: frozenset[str], result: FileResult) -> FileResult:
         result.lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
         deep = nesting_too_deep(text)
         if deep is not None:
@@ -135,16 +177,11 @@ class Engine:
         self._apply_suppressions(text, findings, result, enabled)
         return result
 
-    def _enabled_for(self, relpath: str) -> frozenset[str]:
-        enabled = self.settings.enabled | (INPUT_DIAGNOSTICS - self._explicitly_ignored())
-        for pattern, codes in self.settings.per_file_ignores:
-            if _spec((pattern,)).match_file(relpath):
-                enabled = enabled - codes
-        return frozenset(enabled)
-
-    def _explicitly_ignored(self) -> frozenset[str]:
-        # input diagnostics stay on under a narrow `select`, but `ignore` can still turn them off
-        return frozenset(c for c in INPUT_DIAGNOSTICS if c in self.rules and c not in self.settings.enabled)
+    def crashed(self, candidate: Candidate, message: str) -> FileResult:
+        """The result for a file whose check failed outside the engine (a worker process died)."""
+        result = FileResult(candidate.relpath)
+        self._diagnostic(result, self._enabled_for(candidate.relpath), INTERNAL_ERROR, message)
+        return result
 
     def _run_detectors(
         self, module: cst.Module, result: FileResult, enabled: frozenset[str], facts: list[PendingFact]
@@ -201,38 +238,12 @@ class Engine:
                 end=end,
                 severity=self._severity(report.code),
                 fingerprint=fingerprint(report.code, relpath, key, seen[(report.code, key)]),
+                source_key=source_key(key),
             )
             findings.append((finding, statement_line))
         return findings
 
-    def _severity(self, code: str) -> Severity:
-        override = self.settings.severities.get(code)
-        if override is not None:
-            return override
-        rule = self.rules.get(code)
-        return rule.severity if rule else Severity.ERROR
-
-    def _diagnostic(
-        self, result: FileResult, enabled: frozenset[str], code: str, message: str, line: int = 1, column: int = 1
-    ) -> None:
-        if code not in enabled:
-            return
-        result.findings.append(
-            Finding(
-                code=code,
-                message=message,
-                path=result.path,
-                start=Position(line, column),
-                end=Position(line, column),
-                severity=self._severity(code),
-                fingerprint=fingerprint(code, result.path, message, 1),
-            )
-        )
-
     # -- suppressions ---------------------------------------------------------------------
-    def _known(self, code: str) -> bool:
-        return any(c.startswith(code) for c in self.rules)
-
     def _apply_suppressions(
         self, text: str, findings: list[tuple[Finding, int]], result: FileResult, enabled: frozenset[str]
     ) -> None:
@@ -242,66 +253,19 @@ class Engine:
             return
         next_line = _next_code_lines(text, [s.line for s in suppressions if s.kind == "next"])
         result.suppressions = suppressions
-        result.suppression_targets = next_line
+        result.suppression_targets = sorted(next_line.items())
         used: dict[int, set[str]] = {}
         for finding, statement_line in findings:
-            by = _suppressed_by(finding, statement_line, suppressions, next_line)
+            by = suppressed_by(finding, statement_line, suppressions, next_line)
             if by is None:
                 result.findings.append(finding)
             else:
                 index, matched = by
                 used.setdefault(index, set()).add(matched)
                 result.suppressed.append((finding, suppressions[index]))
-        result.suppressions_used = {(index, code) for index, codes in used.items() for code in codes}
+        result.suppressions_used = sorted((index, code) for index, codes in used.items() for code in codes)
         for index, suppression in enumerate(suppressions):
             self._check_suppression(suppression, used.get(index, set()), result, enabled)
-
-    def defers_to_project_pass(self, code: str, enabled: frozenset[str]) -> bool:
-        """A suppression code covering an enabled project-pass rule is judged after that pass."""
-        return any(c.startswith(code) for c in enabled & self.project_codes)
-
-    def _check_suppression(
-        self,
-        suppression: Suppression,
-        used: set[str],
-        result: FileResult,
-        enabled: frozenset[str],
-        project_pass: bool = False,
-    ) -> None:
-        for code in suppression.codes:
-            if not code.startswith("MLD") or not is_code_like(code):
-                continue  # another tool's code (E501, F401): not ours to judge
-            if self.defers_to_project_pass(code, enabled) != project_pass:
-                continue  # the other pass judges it
-            if not self._known(code):
-                self._diagnostic(
-                    result,
-                    enabled,
-                    UNKNOWN_SUPPRESSION,
-                    f"suppression names an unknown rule code {code}",
-                    suppression.line,
-                    suppression.column,
-                )
-            elif code not in used and any(c.startswith(code) for c in enabled if c not in INPUT_DIAGNOSTICS):
-                where = {"noqa": "on this line", "next": "in the next statement", "file": "in this file"}
-                self._diagnostic(
-                    result,
-                    enabled,
-                    UNUSED_SUPPRESSION,
-                    f"unused suppression: no {code} finding {where[suppression.kind]}",
-                    suppression.line,
-                    suppression.column,
-                )
-        blanket_deferred = bool(enabled & self.project_codes)
-        if not suppression.codes and suppression.kind != "noqa" and not used and blanket_deferred == project_pass:
-            self._diagnostic(
-                result,
-                enabled,
-                UNUSED_SUPPRESSION,
-                "unused suppression: it suppresses nothing",
-                suppression.line,
-                suppression.column,
-            )
 
 
 def _located_facts(module: cst.Module, facts: list[PendingFact], spans: dict[cst.CSTNode, Span]) -> list[DataAccess]:
@@ -336,33 +300,6 @@ def _describe_syntax_error(text: str, exc: cst.ParserSyntaxError) -> tuple[str, 
     if len(message) > 120:
         message = message[:117] + "..."
     return message, exc.raw_line, exc.raw_column + 1
-
-
-def _covers(codes: tuple[str, ...], code: str) -> str | None:
-    if not codes:
-        return "*"
-    for candidate in codes:
-        if code.startswith(candidate):
-            return candidate
-    return None
-
-
-def _suppressed_by(
-    finding: Finding, statement_line: int, suppressions: list[Suppression], next_line: dict[int, int]
-) -> tuple[int, str] | None:
-    for index, suppression in enumerate(suppressions):
-        if suppression.kind == "noqa":
-            applies = suppression.line in (finding.start.line, finding.end.line)
-        elif suppression.kind == "next":
-            target = next_line.get(suppression.line)
-            applies = target is not None and target in (statement_line, finding.start.line)
-        else:
-            applies = True
-        if applies:
-            matched = _covers(suppression.codes, finding.code)
-            if matched is not None:
-                return index, matched
-    return None
 
 
 def _next_code_lines(text: str, lines: list[int]) -> dict[int, int]:

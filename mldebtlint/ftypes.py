@@ -97,8 +97,14 @@ class Finding:
     severity: Severity
     fingerprint: str
     cell: int | None = None
-    # where the finding stands in the file as stored (a notebook's raw JSON line)
+    # where the finding stands in the file as stored (for a notebook: the line and column of the
+    # raw .ipynb JSON that hold the flagged source text; end exclusive); None for .py files
     raw_start: Position | None = None
+    raw_end: Position | None = None
+    # GitHub's primaryLocationLineHash of the stored file at that line (see line_hash.py)
+    line_hash: str | None = None
+    # hash of the normalised source of the flagged node: with code and path, the baseline's key
+    source_key: str = ""
 
     def sort_key(self) -> tuple[str, int, int, int, str, str]:
         return (self.path, self.cell or 0, self.start.line, self.start.column, self.code, self.message)
@@ -140,9 +146,16 @@ class DataAccess:
     writes_predictions: bool = False  # the written value derives from a model's predictions
     verified: bool = False  # a checksum is computed or passed in the same function
     key: str = ""  # normalised source of the call: keys fingerprints
+    # positions in the checked code (a notebook's joined cells): what suppressions match against
     start: Position = Position(0, 0)
     end: Position = Position(0, 0)
     statement_line: int = 0
+    # notebooks: where the site stands in its cell, and in the .ipynb as stored
+    cell: int | None = None
+    cell_start: Position | None = None
+    cell_end: Position | None = None
+    raw_start: Position | None = None
+    raw_end: Position | None = None
 
 
 @dataclass
@@ -156,8 +169,35 @@ class FileResult:
     # facts for the project pass, and what it needs to apply this file's suppressions
     data_accesses: list[DataAccess] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
-    suppression_targets: dict[int, int] = field(default_factory=dict)  # own-line comment -> next code line
-    suppressions_used: set[tuple[int, str]] = field(default_factory=set)  # (index, code) used per file
+    # (own-line comment line, next code line) and (suppression index, code) pairs used in this pass:
+    # lists of tuples, so that the cache's JSON entries can hold them
+    suppression_targets: list[tuple[int, int]] = field(default_factory=list)
+    suppressions_used: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One line of the debt ledger (baseline): `count` findings of `code` in `path` whose flagged
+    code normalises to the same source (`key` is its hash). Never a line number."""
+
+    code: str
+    path: str
+    key: str
+    count: int
+    message: str  # of the first occurrence, for the humans who review the ledger
+
+
+@dataclass(frozen=True)
+class BaselineOutcome:
+    """What `check --baseline` did: findings it accepted, and debt that was paid off."""
+
+    ledger: str  # the baseline file, as named on the command line
+    accepted: int  # findings found in the ledger, hence not reported
+    paid_off: tuple[LedgerEntry, ...]  # entries no longer found; `count` says how many of each
+
+    @property
+    def paid_off_count(self) -> int:
+        return sum(entry.count for entry in self.paid_off)
 
 
 @dataclass
@@ -168,7 +208,11 @@ class Report:
     suppressed: list[tuple[Finding, Suppression]]
     files_checked: int
     lines_checked: int
-    rules: dict[str, Rule]
+    rules: dict[str, Rule]  # the rules of this run: enabled, or reporting (input diagnostics)
+    checked: frozenset[str] = frozenset()  # the paths checked, as findings name them
+    # where the project root lies in its git checkout ("ml/" or ""): GitHub wants repository paths
+    repository_prefix: str = ""
+    baseline: BaselineOutcome | None = None
 
     def count_at_or_above(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity >= severity)

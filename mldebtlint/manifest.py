@@ -85,12 +85,28 @@ def _manifest_files(root: Path, excluded: Callable[[Path], bool] | None) -> list
     found: list[Path] = []
     for directory, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(
-            d for d in dirnames if d not in _SKIPPED_DIRS and (excluded is None or not excluded(Path(directory) / d))
+            d
+            for d in dirnames
+            if d not in _SKIPPED_DIRS
+            and (excluded is None or not excluded(Path(directory) / d))
+            and not _own_project(Path(directory) / d)
         )
         for name in sorted(filenames):
             if name in ("dvc.yaml", "dvc.yml") or name.endswith(".dvc"):
                 found.append(Path(directory) / name)
     return found
+
+
+def _own_project(directory: Path) -> bool:
+    """A directory with its own `[tool.mldebtlint]` config is another project: its manifests
+    are its own (a monorepo's packages, the fixtures of this repository)."""
+    pyproject = directory / "pyproject.toml"
+    if not pyproject.is_file():
+        return False
+    try:
+        return "[tool.mldebtlint" in pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
 
 
 def _load_yaml(path: Path, rel: str, problems: list[str]) -> dict[str, Any] | None:

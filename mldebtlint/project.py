@@ -4,21 +4,21 @@ changes the per-file results (a cache may hold them), it returns findings of its
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, ClassVar
 
-from mldebtlint.data_paths import is_url
+from mldebtlint.config import Settings
+from mldebtlint.data_formats import is_url
+from mldebtlint.detectors import DETECTORS, PROJECT_DETECTORS
 from mldebtlint.discovery import _Ignores
-from mldebtlint.engine import _suppressed_by, fingerprint
-from mldebtlint.ftypes import DataAccess, FileResult, Finding
+from mldebtlint.ftypes import DataAccess, FileResult, Finding, Rule
 from mldebtlint.manifest import DataManifest, load_manifest
-
-if TYPE_CHECKING:
-    from mldebtlint.config import Settings
-    from mldebtlint.engine import Engine
+from mldebtlint.selection import RuleSelection, fingerprint, source_key
+from mldebtlint.suppressions import suppressed_by
 
 
 @dataclass(frozen=True)
@@ -92,29 +92,87 @@ def collect_facts(results: list[FileResult], settings: Settings) -> ProjectFacts
     return ProjectFacts(sites, manifest)
 
 
-def run_project_pass(engine: Engine, results: list[FileResult]) -> list[FileResult]:
+class ProjectDetector:
+    """A check bound to one rule that runs once per run, over the facts of every file.
+
+    Deterministic and cheap: it reads facts and manifests, never source files, and is never
+    cached. `check` yields findings at data sites; the project pass adds severity, fingerprint
+    and suppressions.
+    """
+
+    PARAMS: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, rule: Rule, params: dict[str, Any]) -> None:
+        self.rule = rule
+        unknown = sorted(set(params) - set(self.PARAMS))
+        if unknown:
+            raise ValueError(f"{rule.source}: detector parameter `{unknown[0]}` is not one of {sorted(self.PARAMS)}")
+        self.params = {**self.PARAMS, **params}
+
+    def check(self, facts: ProjectFacts) -> Iterable[ProjectFinding]:
+        """The findings of this rule over the whole project."""
+        raise NotImplementedError
+
+
+def project_codes(settings: Settings) -> frozenset[str]:
+    """The enabled rules that the project pass checks."""
+    rules = settings.catalog.rules
+    return frozenset(
+        code for code in settings.enabled if any(b.detector in PROJECT_DETECTORS for b in rules[code].bindings)
+    )
+
+
+def project_detectors(settings: Settings) -> list[ProjectDetector]:
+    """The enabled project detectors, with their rule's options (imports no libcst)."""
+    from mldebtlint.detectors import detector_class
+
+    detectors = []
+    for code in sorted(project_codes(settings)):
+        rule = settings.catalog.rules[code]
+        options = {**rule.options, **settings.rule_options.get(code, {})}
+        for binding in rule.bindings:
+            if binding.detector not in PROJECT_DETECTORS:
+                continue
+            cls = detector_class(binding.detector)
+            assert cls is not None and issubclass(cls, ProjectDetector), DETECTORS[binding.detector]
+            params = {**binding.params, **{k: v for k, v in options.items() if k in cls.PARAMS}}
+            detectors.append(cls(rule, params))
+    return detectors
+
+
+def run_project_pass(settings: Settings, results: list[FileResult]) -> list[FileResult]:
     """Project findings (and project-rule suppression diagnostics), one result per file."""
-    if not engine.project_detectors:
+    detectors = project_detectors(settings)
+    if not detectors:
         return []
-    facts = collect_facts(results, engine.settings)
+    facts = collect_facts(results, settings)
     by_file: dict[str, list[ProjectFinding]] = {}
-    for detector in engine.project_detectors:
+    for detector in detectors:
         for found in detector.check(facts):
             by_file.setdefault(found.site.file, []).append(found)
+    selection = RuleSelection(settings, frozenset(d.rule.code for d in detectors))
     extra = []
     for result in sorted(results, key=lambda r: r.path):
         found_here = by_file.get(result.path, [])
         if not found_here and not result.suppressions:
             continue
-        extra.append(_file_findings(engine, result, found_here))
+        extra.append(_file_findings(selection, result, found_here))
     return extra
 
 
-def _file_findings(engine: Engine, result: FileResult, found: list[ProjectFinding]) -> FileResult:
-    enabled = engine._enabled_for(result.path)
+def _file_findings(selection: RuleSelection, result: FileResult, found: list[ProjectFinding]) -> FileResult:
+    enabled = selection._enabled_for(result.path)
     out = FileResult(result.path)
     seen: Counter[tuple[str, str]] = Counter()
     located: list[tuple[Finding, int]] = []
+    cells: dict[Finding, DataAccess] = {}
+
+    def _in_cell(finding: Finding) -> Finding:
+        access = cells[finding]
+        if access.cell_start is None or access.cell_end is None:
+            return finding
+        return dataclasses.replace(finding, start=access.cell_start, end=access.cell_end)
+
     for item in sorted(found, key=lambda f: (f.site.access.start.line, f.site.access.start.column, f.code)):
         if item.code not in enabled:
             continue
@@ -126,21 +184,28 @@ def _file_findings(engine: Engine, result: FileResult, found: list[ProjectFindin
             path=result.path,
             start=access.start,
             end=access.end,
-            severity=engine._severity(item.code),
+            severity=selection._severity(item.code),
+            cell=access.cell,
+            raw_start=access.raw_start,
+            raw_end=access.raw_end,
             fingerprint=fingerprint(item.code, result.path, access.key, seen[(item.code, access.key)]),
+            source_key=source_key(access.key),
         )
         located.append((finding, access.statement_line))
+        cells[finding] = access
     used: dict[int, set[str]] = {}
     for index, code in result.suppressions_used:
         used.setdefault(index, set()).add(code)
     for finding, statement_line in located:
-        by = _suppressed_by(finding, statement_line, result.suppressions, result.suppression_targets)
+        # suppressions match the checked code's lines; a notebook's finding is then shown in its cell
+        by = suppressed_by(finding, statement_line, result.suppressions, dict(result.suppression_targets))
+        shown = _in_cell(finding)
         if by is None:
-            out.findings.append(finding)
+            out.findings.append(shown)
         else:
             index, matched = by
             used.setdefault(index, set()).add(matched)
-            out.suppressed.append((finding, result.suppressions[index]))
+            out.suppressed.append((shown, result.suppressions[index]))
     for index, suppression in enumerate(result.suppressions):
-        engine._check_suppression(suppression, used.get(index, set()), out, enabled, project_pass=True)
+        selection._check_suppression(suppression, used.get(index, set()), out, enabled, project_pass=True)
     return out

@@ -34,6 +34,12 @@ def assert_snapshot(name: str, actual: str) -> None:
     assert actual == path.read_text(encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets its own result cache, outside the repository (tests never share results)."""
+    monkeypatch.setenv("MLDEBTLINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """An empty project root (a git checkout, as users have)."""

@@ -174,3 +174,11 @@ def test_fifo_named_py_is_reported_not_read(project: Path) -> None:
     result = run_cli("check", ".", "--format", "json", cwd=project)
     results = json.loads(result.output)["results"]
     assert [(r["code"], r["message"]) for r in results] == [("MLD002", "cannot read file: not a regular file")]
+
+
+def test_paths_are_relative_to_the_common_directory_outside_git(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "t.py").write_text("from datasets import load_dataset\nd = load_dataset('imdb')\n")
+    result = run_cli("check", "a", "b", "--format", "json", cwd=tmp_path)
+    assert [r["filename"] for r in json.loads(result.output)["results"]] == ["a/t.py", "b/t.py"]

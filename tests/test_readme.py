@@ -36,3 +36,23 @@ def test_ruff_is_clean(args: list[str]) -> None:
         pytest.fail("ruff is a test dependency: pip install -e '.[test]'")
     result = subprocess.run([ruff, *args], cwd=REPO, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _yaml_blocks() -> list[str]:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    return [block.split("```", 1)[0] for block in text.split("```yaml\n")[1:]]
+
+
+def test_readme_pre_commit_and_workflow_snippets_are_valid_and_use_real_names() -> None:
+    import yaml
+
+    from mldebtlint.cli import OUTPUT_FORMATS
+
+    pre_commit, workflow = (yaml.safe_load(block) for block in _yaml_blocks())
+    [manifest_hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert pre_commit["repos"][0]["hooks"][0]["id"] == manifest_hook["id"]
+    steps = workflow["jobs"]["mldebtlint"]["steps"]
+    commands = " ".join(step.get("run", "") for step in steps)
+    formats = {part.split()[0] for part in commands.split("--format ")[1:]}
+    assert formats == {"markdown", "sarif", "github"} and formats <= set(OUTPUT_FORMATS)
+    assert any(step.get("uses", "").startswith("github/codeql-action/upload-sarif@") for step in steps)

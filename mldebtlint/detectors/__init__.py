@@ -6,7 +6,8 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from mldebtlint.detectors.base import Detector, ProjectDetector
+    from mldebtlint.detectors.base import Detector
+    from mldebtlint.project import ProjectDetector
 
 # name used in rules/*.toml -> "module:Class"; the engine's own diagnostics bind to "engine".
 DETECTORS: dict[str, str] = {
@@ -22,6 +23,12 @@ DETECTORS: dict[str, str] = {
     "undeclared-consumer": "mldebtlint.detectors.data_dependencies:UndeclaredConsumer",
     "intermediate-file": "mldebtlint.detectors.data_dependencies:IntermediateFile",
 }
+
+
+# project detectors run after every file, in the main process: their module never imports libcst
+PROJECT_DETECTORS = frozenset(
+    name for name, target in DETECTORS.items() if target.startswith("mldebtlint.detectors.data_dependencies:")
+)
 
 
 def detector_class(name: str) -> type[Detector] | type[ProjectDetector] | None:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import libcst as cst
 
 from mldebtlint.context import FileContext
 from mldebtlint.ftypes import DataAccess, Rule
-
-if TYPE_CHECKING:
-    from mldebtlint.project import ProjectFacts, ProjectFinding
 
 
 @dataclass
@@ -86,24 +82,3 @@ class Detector:
     def record(self, node: cst.CSTNode, fact: DataAccess, *, statement: cst.CSTNode | None = None) -> None:
         """Keep a fact for the project pass; the engine fills in its position."""
         self.facts.append(PendingFact(node, fact, statement if statement is not None else self.ctx.statement))
-
-
-class ProjectDetector:
-    """A check bound to one rule that runs once per run, over the facts of every file.
-
-    Deterministic and cheap: it reads facts and manifests, never source files, and is never
-    cached. `check` returns findings without severity or fingerprint; the project pass adds them.
-    """
-
-    PARAMS: ClassVar[dict[str, Any]] = {}
-
-    def __init__(self, rule: Rule, params: dict[str, Any]) -> None:
-        self.rule = rule
-        unknown = sorted(set(params) - set(self.PARAMS))
-        if unknown:
-            raise ValueError(f"{rule.source}: detector parameter `{unknown[0]}` is not one of {sorted(self.PARAMS)}")
-        self.params = {**self.PARAMS, **params}
-
-    def check(self, facts: ProjectFacts) -> Sequence[ProjectFinding]:
-        """The findings of this rule over the whole project."""
-        raise NotImplementedError

@@ -8,8 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from mldebtlint.detectors.base import ProjectDetector
-from mldebtlint.project import DataSite, ProjectFacts, ProjectFinding
+from mldebtlint.project import DataSite, ProjectDetector, ProjectFacts, ProjectFinding
 
 # paths on one person's machine
 _PERSONAL_PATH_RE = re.compile(

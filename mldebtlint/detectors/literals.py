@@ -9,6 +9,18 @@ import libcst as cst
 from mldebtlint.context import FileContext
 
 _WINDOWS_DRIVE_RE = re.compile(r"^[A-Za-z]:[\\/]")
+_PATH_FUNCTIONS = frozenset(
+    {
+        "os.path.join",
+        "os.path.abspath",
+        "os.path.expanduser",
+        "os.path.realpath",
+        "os.path.dirname",
+        "os.getcwd",
+        "os.fspath",
+    }
+)
+_PATH_METHODS = frozenset({"resolve", "absolute", "expanduser", "joinpath", "as_posix", "with_suffix", "with_name"})
 
 
 def string_value(node: cst.BaseExpression | None) -> str | None:
@@ -82,9 +94,15 @@ def is_path_expression(ctx: FileContext, node: cst.BaseExpression) -> bool:
         return True
     if isinstance(node, cst.Call):
         name = ctx.qualified_name(node.func) or ""
-        return name in ("os.path.join", "os.path.abspath", "os.path.expanduser", "os.getcwd") or name.startswith(
-            "pathlib."
-        )
+        if name in _PATH_FUNCTIONS or name.startswith("pathlib."):
+            return True
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _PATH_METHODS:
+            return True  # `model_dir.resolve()`, `root.joinpath("m")`
+        if isinstance(func, cst.Name) and func.value == "str" and node.args:
+            # `str(path)` of something built from the file system
+            inner = followed(ctx, node.args[0].value)
+            return inner is not None and is_path_expression(ctx, inner)
     if isinstance(node, cst.FormattedString):
         head = node.parts[0] if node.parts else None
         return isinstance(head, cst.FormattedStringText) and looks_like_local_path(head.value)

@@ -90,6 +90,8 @@ class CallWithoutPin(Detector):
         if first is not None:
             value = followed(self.ctx, first)
             text = string_value(value)
+            if text is not None and value is not first:
+                shown += f" (= {text!r})"
             if text is not None:
                 if text in self.params["skip-first-arg"] or looks_like_local_path(text):
                     return

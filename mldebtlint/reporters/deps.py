@@ -20,8 +20,9 @@ def _site(site: DataSite) -> dict[str, Any]:
     access = site.access
     return {
         "file": site.file,
-        "line": access.start.line,
-        "column": access.start.column,
+        "cell": access.cell,
+        "line": (access.cell_start or access.start).line,
+        "column": (access.cell_start or access.start).column,
         "api": access.api,
         "expression": access.expression,
         "format": access.format,

@@ -49,6 +49,21 @@ def _suppressed(finding: Finding, suppression: Suppression) -> dict[str, Any]:
     }
 
 
+def _baseline(report: Report) -> dict[str, Any]:
+    outcome = report.baseline
+    if outcome is None:
+        return {}
+    entries = [{"code": e.code, "filename": e.path, "count": e.count, "message": e.message} for e in outcome.paid_off]
+    return {
+        "baseline": {
+            "file": outcome.ledger,
+            "accepted": outcome.accepted,
+            "paid_off": outcome.paid_off_count,
+            "paid_off_entries": entries,
+        }
+    }
+
+
 def document(report: Report) -> dict[str, Any]:
     sections = {}
     for section, severities, codes in by_section(report.findings):
@@ -68,6 +83,7 @@ def document(report: Report) -> dict[str, Any]:
             "findings": len(report.findings),
             "suppressed": len(report.suppressed),
             "by_section": sections,
+            **_baseline(report),
         },
         "results": [result(f, report) for f in report.findings],
         "suppressed": [_suppressed(f, s) for f, s in report.suppressed],

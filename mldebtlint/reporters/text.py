@@ -22,13 +22,24 @@ def render(report: Report) -> str:
 def summary(report: Report) -> str:
     files = f"{report.files_checked} file{'s' if report.files_checked != 1 else ''}"
     if not report.findings:
-        return f"No findings in {files}."
+        return f"No findings in {files}." + baseline_line(report)
     n = len(report.findings)
     out = [f"Found {n} finding{'s' if n != 1 else ''} in {files}:"]
     for section, severities, _codes in by_section(report.findings):
         label = f"{section.paper} {section.title}" if section.paper != "-" else section.title
         total = sum(severities.values())
         out.append(f"  {label} ({section.prefix}xx): {total} ({severity_phrase(severities)})")
+    return "\n".join(out) + baseline_line(report)
+
+
+def baseline_line(report: Report) -> str:
+    """With `--baseline`: how many findings it accepted and which entries were paid off."""
+    outcome = report.baseline
+    if outcome is None:
+        return ""
+    accepted = f"{outcome.accepted} accepted finding{'s' if outcome.accepted != 1 else ''} not shown"
+    out = [f"\nBaseline {outcome.ledger}: {accepted}, {outcome.paid_off_count} paid off."]
+    out += [f"  paid off: {e.code} {e.path} ({e.count}): {e.message}" for e in outcome.paid_off]
     return "\n".join(out)
 
 
