@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mldebtlint.discovery import _spec
 
 _TEMPLATE_RE = re.compile(r"\$\{[^}]*\}")
@@ -110,6 +108,8 @@ def _own_project(directory: Path) -> bool:
 
 
 def _load_yaml(path: Path, rel: str, problems: list[str]) -> dict[str, Any] | None:
+    import yaml  # only when a manifest exists: most runs never pay its import
+
     try:
         if path.stat().st_size > _MAX_MANIFEST_BYTES:
             problems.append(f"{rel}: too large to read")

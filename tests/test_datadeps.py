@@ -398,3 +398,12 @@ f = pd.read_csv("/root/%s.csv" % name)
         (None, "https://host/master/", "url"),
         (None, "/root/", "file"),
     ]
+
+
+def test_cold_warm_and_parallel_runs_give_the_same_project_findings(tmp_path: Path) -> None:
+    repo = DATADEPS / "jungle"
+    cold = run_cli("check", ".", "--format", "json", "--cache-dir", str(tmp_path), cwd=repo).output
+    warm = run_cli("check", ".", "--format", "json", "--cache-dir", str(tmp_path), cwd=repo).output
+    pooled = run_cli("check", ".", "--format", "json", "--no-cache", "--jobs", "2", cwd=repo).output
+    assert cold == warm == pooled
+    assert [r["code"] for r in json.loads(warm)["results"]] == ["MLD203", "MLD402", "MLD402", "MLD402", "MLD402"]
