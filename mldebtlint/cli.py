@@ -50,7 +50,7 @@ def _run(
     stdin_filename: Path | None,
     *,
     jobs: int | None = None,
-    cache: bool = True,
+    cache: bool = False,
     cache_dir: Path | None = None,
 ) -> tuple[Report, Settings]:
     """Settings and the report for the paths, or for stdin (`-`) named `stdin_filename`."""

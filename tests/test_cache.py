@@ -21,12 +21,17 @@ def _entries(cache_dir: Path) -> list[Path]:
     return sorted(p for p in cache_dir.glob(f"{__version__}/*/*") if p.is_file())
 
 
-@pytest.mark.parametrize("output_format", ["text", "json"])
-def test_cached_runs_print_the_same_bytes_as_uncached(output_format: str, tmp_path: Path) -> None:
-    uncached = run_cli("check", SAMPLE, "--format", output_format, "--no-cache")
-    cold = run_cli("check", SAMPLE, "--format", output_format, "--cache-dir", str(tmp_path))
-    assert len(_entries(tmp_path)) == 6
-    warm = run_cli("check", SAMPLE, "--format", output_format, "--cache-dir", str(tmp_path))
+@pytest.mark.parametrize(
+    ("target", "output_format", "files"),
+    [(SAMPLE, "text", 6), (SAMPLE, "json", 6), (SAMPLE, "sarif", 6), ("fixtures/notebooks", "json", 8)],
+)
+def test_cached_runs_print_the_same_bytes_as_uncached(
+    target: str, output_format: str, files: int, tmp_path: Path
+) -> None:
+    uncached = run_cli("check", target, "--format", output_format, "--no-cache")
+    cold = run_cli("check", target, "--format", output_format, "--cache-dir", str(tmp_path))
+    assert len(_entries(tmp_path)) == files
+    warm = run_cli("check", target, "--format", output_format, "--cache-dir", str(tmp_path))
     assert uncached.exit_code == cold.exit_code == warm.exit_code == 1
     assert uncached.output == cold.output == warm.output
 

@@ -89,7 +89,7 @@ def test_sarif_meets_github_code_scanning_requirements() -> None:
 
 
 def test_sarif_lists_only_the_rules_of_the_run() -> None:
-    document = _sarif("fixtures/sample-ml-repo", "--select", "MLD6")
+    document = _sarif("fixtures/sample-ml-repo", "--select", "MLD601")
     ids = [r["id"] for r in document["runs"][0]["tool"]["driver"]["rules"]]
     assert ids == ["MLD601"]
     assert {r["ruleId"] for r in document["runs"][0]["results"]} == {"MLD601"}
