@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import libcst as cst
 
 from mldebtlint.context import FileContext
-from mldebtlint.ftypes import Rule
+from mldebtlint.ftypes import DataAccess, Rule
 
 
 @dataclass
@@ -26,6 +26,15 @@ class PendingReport:
     span: tuple[tuple[int, int], tuple[int, int]] | None = None
     key: str | None = None
     statement_line: int | None = None
+
+
+@dataclass
+class PendingFact:
+    """A fact before positions are known: the node it is about and the fact itself."""
+
+    node: cst.CSTNode
+    fact: DataAccess
+    statement: cst.CSTNode | None
 
 
 class Detector:
@@ -46,6 +55,7 @@ class Detector:
         self.params = {**self.PARAMS, **params}
         self.ctx = FileContext()
         self.reports: list[PendingReport] = []
+        self.facts: list[PendingFact] = []  # the engine sets the file's list before `begin`
 
     def begin(self, ctx: FileContext, reports: list[PendingReport]) -> None:
         self.ctx = ctx
@@ -98,3 +108,7 @@ class Detector:
                 statement_line=statement_line,
             )
         )
+
+    def record(self, node: cst.CSTNode, fact: DataAccess, *, statement: cst.CSTNode | None = None) -> None:
+        """Keep a fact for the project pass; the engine fills in its position."""
+        self.facts.append(PendingFact(node, fact, statement if statement is not None else self.ctx.statement))
