@@ -72,7 +72,10 @@ def _size(candidate: Candidate) -> int:
 def _risky(candidate: Candidate) -> bool:
     """A logical line so long that it may hold an expression chain deep enough to overflow the
     native parser's stack (thousands of `lambda:` or unary operators; brackets are refused
-    earlier, by `sources.nesting_too_deep`)."""
+    earlier, by `sources.nesting_too_deep`). Notebooks are not looked at: their long raw lines
+    are outputs (images), which would send most of them to a process of their own."""
+    if candidate.path.suffix == ".ipynb":
+        return False
     try:
         if candidate.path.stat().st_size < LONG_LOGICAL_LINE:
             return False
