@@ -11,14 +11,18 @@ from pathlib import Path
 
 from mldebtlint.cache import CACHE_DIR_NAME, ResultCache, read_source
 from mldebtlint.config import Settings, repository_prefix
+from mldebtlint.deps import DataDependencies, build_dependencies
 from mldebtlint.discovery import Candidate, discover, excluded_by_config, relative_name
 from mldebtlint.ftypes import FileResult, Report
 from mldebtlint.notebooks import NOTEBOOK_SUFFIX
+from mldebtlint.project import collect_facts, run_project_pass
 
 
-def _report(results: list[FileResult], settings: Settings) -> Report:
-    findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key())
-    suppressed = sorted((s for r in results for s in r.suppressed), key=lambda s: s[0].sort_key())
+def _report(results: list[FileResult], settings: Settings, project: list[FileResult] | None = None) -> Report:
+    """The report of `results`, plus the project pass's findings (`project`, one result per file)."""
+    both = [*results, *(project or [])]
+    findings = sorted((f for r in both for f in r.findings), key=lambda f: f.sort_key())
+    suppressed = sorted((s for r in both for s in r.suppressed), key=lambda s: s[0].sort_key())
     in_run = settings.enabled | {f.code for f in findings}
     return Report(
         findings=findings,
@@ -46,7 +50,8 @@ def check_paths(
     the project root).
     """
     candidates = discover(paths, settings)
-    return _report(_results(candidates, settings, jobs, cache, cache_dir), settings)
+    results = _results(candidates, settings, jobs, cache, cache_dir)
+    return _report(results, settings, run_project_pass(settings, results))
 
 
 def _results(
@@ -92,7 +97,7 @@ def check_text(text: str, relpath: str, settings: Settings) -> Report:
         result = engine.check_notebook(candidate, text.encode("utf-8", "surrogatepass"))
     else:
         result = engine.check_text(candidate, text)
-    return _report([result], settings)
+    return _report([result], settings, run_project_pass(settings, [result]))
 
 
 def check_stdin(data: bytes, filename: Path, settings: Settings) -> Report:
@@ -105,4 +110,15 @@ def check_stdin(data: bytes, filename: Path, settings: Settings) -> Report:
     if settings.force_exclude and excluded_by_config(path, settings):
         return _report([], settings)
     candidate = Candidate(path, relative_name(path, settings.root))
-    return _report([Engine(settings).check_bytes(candidate, data)], settings)
+    result = Engine(settings).check_bytes(candidate, data)
+    return _report([result], settings, run_project_pass(settings, [result]))
+
+
+def data_dependencies(paths: list[Path], settings: Settings) -> DataDependencies:
+    """The data-dependency manifest of the files under `paths` (what `mldebtlint deps` prints)."""
+    from mldebtlint.engine import Engine, recursion_headroom
+
+    recursion_headroom()
+    engine = Engine(settings, collect_facts=True)
+    results = [engine.check(candidate) for candidate in discover(paths, settings)]
+    return build_dependencies(collect_facts(results, settings))

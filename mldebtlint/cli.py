@@ -192,6 +192,32 @@ def baseline(paths: tuple[Path, ...], output_file: Path, config_file: Path | Non
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "output_format", type=click.Choice(["json", "mermaid", "dot"]), default="json", show_default=True
+)
+@click.option("--output-file", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the manifest here.")
+@click.option(
+    "--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="Use this pyproject.toml."
+)
+def deps(paths: tuple[Path, ...], output_format: str, output_file: Path | None, config_file: Path | None) -> None:
+    """Print the data-dependency manifest of PATHS: every data input and output, its read and
+    write sites, whether it is declared, and the edges file -> data -> file."""
+    from mldebtlint.api import data_dependencies
+    from mldebtlint.catalog import CatalogError
+    from mldebtlint.config import ConfigError, Overrides, load_settings
+    from mldebtlint.reporters.deps import DEPS_FORMATS
+
+    targets = list(paths) or [Path(".")]
+    try:
+        settings = load_settings(targets[0], Overrides(config_file=config_file))
+        manifest = data_dependencies(targets, settings)
+    except (ConfigError, CatalogError) as exc:
+        _fail(str(exc))
+    _write(DEPS_FORMATS[output_format](manifest), output_file)
+
+
+@main.command()
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules(output_format: str) -> None:
     """List every rule with its paper section and default severity."""

@@ -48,6 +48,7 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "severity": (dict, "a table of code -> error|warning|info"),
     "rules": (dict, "a table of code -> table of rule options"),
     "rule-dirs": (list, "a list of directories holding extra rule files"),
+    "data-dependencies": (list, "a list of gitignore-style globs of declared data files"),
 }
 
 
@@ -71,6 +72,7 @@ class Settings:
     force_exclude: bool = False
     respect_gitignore: bool = True
     fail_on: Severity = Severity.WARNING
+    data_dependencies: tuple[str, ...] = ()
 
     @property
     def catalog(self) -> Catalog:
@@ -297,4 +299,5 @@ def load_settings(start: Path, overrides: Overrides | None = None, cwd: Path | N
         force_exclude=force_exclude,
         respect_gitignore=table.get("respect-gitignore", True),
         fail_on=fail_on,
+        data_dependencies=_string_list(cfg_path, "data-dependencies", table.get("data-dependencies", [])),
     )

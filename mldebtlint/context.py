@@ -66,12 +66,20 @@ def assigned_names(target: cst.BaseExpression) -> list[cst.Name]:
 class FileContext:
     """Name resolution for one file, updated as the walk goes."""
 
-    def __init__(self, module: cst.Module | None = None) -> None:
+    def __init__(self, module: cst.Module | None = None, text: str | None = None) -> None:
         self.module = module or cst.Module(body=())
+        self._text = text
         self.scopes: list[Scope] = [Scope("module")]
         self.statements: list[cst.CSTNode] = []
         self.functions: list[cst.FunctionDef] = []
         self._seq = count()
+
+    @property
+    def text(self) -> str:
+        """The file's source text (for checks that read comments, which the walk skips)."""
+        if self._text is None:
+            self._text = self.module.code
+        return self._text
 
     # -- bindings -------------------------------------------------------------------------
     def bind(self, name: str, binding: Binding) -> None:

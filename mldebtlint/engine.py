@@ -4,7 +4,7 @@ positions, fingerprints, suppressions. Never raises on user input: problems beco
 from __future__ import annotations
 
 import ast
-import hashlib
+import dataclasses
 import re
 import stat
 import sys
@@ -16,10 +16,11 @@ import libcst as cst
 from mldebtlint.catalog import CatalogError
 from mldebtlint.config import Settings
 from mldebtlint.context import FileContext
-from mldebtlint.detectors import detector_class
-from mldebtlint.detectors.base import Detector, PendingReport
-from mldebtlint.discovery import Candidate, _spec
-from mldebtlint.ftypes import FileResult, Finding, Position, Severity, Suppression
+from mldebtlint.detectors import PROJECT_DETECTORS, detector_class
+from mldebtlint.detectors.base import Detector, PendingFact, PendingReport
+from mldebtlint.detectors.data_access import DataAccessCollector
+from mldebtlint.discovery import Candidate
+from mldebtlint.ftypes import DataAccess, FileResult, Finding, Position
 from mldebtlint.line_hash import line_hashes
 from mldebtlint.notebooks import (
     INVALID_NOTEBOOK,
@@ -28,33 +29,21 @@ from mldebtlint.notebooks import (
     NotebookError,
     read_notebook,
 )
-from mldebtlint.positions import locate
+from mldebtlint.positions import Span, locate
+from mldebtlint.project import project_codes
+from mldebtlint.selection import (
+    INTERNAL_ERROR,
+    SYNTAX_ERROR,
+    UNREADABLE,
+    RuleSelection,
+    fingerprint,
+    source_key,
+)
 from mldebtlint.sources import SourceError, decode_python, nesting_too_deep
-from mldebtlint.suppressions import is_code_like, parse_suppressions
+from mldebtlint.suppressions import parse_suppressions, suppressed_by
 from mldebtlint.traversal import Dispatch, walk
 
 _PARSER_PREFIX_RE = re.compile(r"^(parser error: )?(error at \d+:\d+: )?")
-SYNTAX_ERROR = "MLD001"
-UNREADABLE = "MLD002"
-UNDECODABLE = "MLD003"
-UNUSED_SUPPRESSION = "MLD005"
-UNKNOWN_SUPPRESSION = "MLD006"
-INTERNAL_ERROR = "MLD009"
-# diagnostics about the input itself are shown whatever `select` says; `ignore` still hides them
-INPUT_DIAGNOSTICS = frozenset(
-    {SYNTAX_ERROR, UNREADABLE, UNDECODABLE, INVALID_NOTEBOOK, NON_PYTHON_NOTEBOOK, INTERNAL_ERROR}
-)
-
-
-def fingerprint(code: str, path: str, key: str, occurrence: int) -> str:
-    """Stable across line shifts: the rule, the file and the normalised source of the node."""
-    digest = hashlib.sha256(f"{code}\0{path}\0{key}\0{occurrence}".encode()).hexdigest()
-    return digest[:16]
-
-
-def source_key(key: str) -> str:
-    """The normalised source alone, hashed: what the baseline ledger counts per code and path."""
-    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 def with_line_hashes(result: FileResult, stored: str) -> FileResult:
@@ -72,26 +61,30 @@ def normalized_source(module: cst.Module, node: cst.CSTNode) -> str:
     return " ".join(" ".join(lines).split())
 
 
-class Engine:
+class Engine(RuleSelection):
     """The enabled detectors of one run, ready to check file after file."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, settings: Settings, *, collect_facts: bool = False) -> None:
+        super().__init__(settings, project_codes(settings))
         catalog = settings.catalog
-        self.rules = catalog.rules
         self.detectors: list[Detector] = []
         for code in sorted(settings.enabled):
             rule = catalog.rules[code]
             options = {**rule.options, **settings.rule_options.get(code, {})}
             for binding in rule.bindings:
+                if binding.detector in PROJECT_DETECTORS:
+                    continue  # runs in the project pass, over every file's facts
                 cls = detector_class(binding.detector)
                 if cls is None:
                     continue
                 params = {**binding.params, **{k: v for k, v in options.items() if k in cls.PARAMS}}
                 try:
-                    self.detectors.append(cls(rule, params))
+                    self.detectors.append(cls(rule, params))  # type: ignore[arg-type]
                 except ValueError as exc:
                     raise CatalogError(str(exc)) from None
+        # facts feed the project pass and `deps`; one collector serves every project rule
+        if collect_facts or self.project_codes:
+            self.detectors.append(DataAccessCollector())
         self.dispatch = Dispatch(self.detectors)
 
     # -- the per-file pass ----------------------------------------------------------------
@@ -142,6 +135,7 @@ class Engine:
             if notebook.is_python:
                 self._check_source(candidate, notebook.code, enabled, result)
                 notebook.place(result)
+                result.data_accesses = [notebook.place_fact(fact) for fact in result.data_accesses]
             else:
                 message = f"notebook skipped: its kernel language is {notebook.language}, not Python"
                 self._diagnostic(result, enabled, NON_PYTHON_NOTEBOOK, message)
@@ -173,8 +167,13 @@ class Engine:
         except (RecursionError, MemoryError, ValueError, TypeError) as exc:
             self._diagnostic(result, enabled, SYNTAX_ERROR, f"cannot parse: {type(exc).__name__}: {exc}")
             return result
-        reports = self._run_detectors(module, result, enabled)
-        findings = self._to_findings(module, text, candidate.relpath, reports)
+        facts: list[PendingFact] = []
+        reports = self._run_detectors(module, result, enabled, text, facts)
+        nodes = {r.node for r in reports if r.span is None} | {r.statement for r in reports if r.statement is not None}
+        nodes |= {f.node for f in facts} | {f.statement for f in facts if f.statement is not None}
+        spans = locate(module, nodes) if nodes else {}
+        findings = self._to_findings(module, text, candidate.relpath, reports, spans)
+        result.data_accesses = _located_facts(module, facts, spans)
         self._apply_suppressions(text, findings, result, enabled)
         return result
 
@@ -184,21 +183,18 @@ class Engine:
         self._diagnostic(result, self._enabled_for(candidate.relpath), INTERNAL_ERROR, message)
         return result
 
-    def _enabled_for(self, relpath: str) -> frozenset[str]:
-        enabled = self.settings.enabled | (INPUT_DIAGNOSTICS - self._explicitly_ignored())
-        for pattern, codes in self.settings.per_file_ignores:
-            if _spec((pattern,)).match_file(relpath):
-                enabled = enabled - codes
-        return frozenset(enabled)
-
-    def _explicitly_ignored(self) -> frozenset[str]:
-        # input diagnostics stay on under a narrow `select`, but `ignore` can still turn them off
-        return frozenset(c for c in INPUT_DIAGNOSTICS if c in self.rules and c not in self.settings.enabled)
-
-    def _run_detectors(self, module: cst.Module, result: FileResult, enabled: frozenset[str]) -> list[PendingReport]:
-        ctx = FileContext(module)
+    def _run_detectors(
+        self,
+        module: cst.Module,
+        result: FileResult,
+        enabled: frozenset[str],
+        text: str,
+        facts: list[PendingFact],
+    ) -> list[PendingReport]:
+        ctx = FileContext(module, text)
         reports: list[PendingReport] = []
         for detector in self.detectors:
+            detector.facts = facts
             detector.begin(ctx, reports)
         try:
             walk(module, self.dispatch, ctx)
@@ -206,38 +202,39 @@ class Engine:
                 detector.end()
         except RecursionError:
             self._diagnostic(result, enabled, SYNTAX_ERROR, "cannot analyse: code nests too deeply")
+            facts.clear()
             return []
         except Exception as exc:  # a detector bug must not stop the scan or hide the file
             self._diagnostic(
                 result, enabled, INTERNAL_ERROR, f"internal error while checking this file: {type(exc).__name__}: {exc}"
             )
+            facts.clear()
             return []
         return [r for r in reports if r.code in enabled]
 
     def _to_findings(
-        self, module: cst.Module, text: str, relpath: str, reports: list[PendingReport]
+        self, module: cst.Module, text: str, relpath: str, reports: list[PendingReport], spans: dict[cst.CSTNode, Span]
     ) -> list[tuple[Finding, int]]:
         """Findings with positions, paired with the first line of their enclosing statement."""
         if not reports:
             return []
-        nodes = {r.node for r in reports} | {r.statement for r in reports if r.statement is not None}
-        spans = locate(module, nodes)
         lines = text.splitlines()
         seen: Counter[tuple[str, str]] = Counter()
         located = []
         for report in reports:
-            (start_line, start_col), (end_line, end_col) = spans[report.node]
+            (start_line, start_col), (end_line, end_col) = report.span or spans[report.node]
             if report.first_line_only:
                 end_line = start_line
                 end_col = len(lines[start_line - 1].rstrip()) if start_line <= len(lines) else start_col
             statement_line = spans[report.statement][0][0] if report.statement is not None else start_line
+            statement_line = report.statement_line or statement_line
             located.append(
                 (report, Position(start_line, start_col + 1), Position(end_line, end_col + 1), statement_line)
             )
         located.sort(key=lambda item: (item[1].line, item[1].column, item[0].code))
         findings = []
         for report, start, end, statement_line in located:
-            key = normalized_source(module, report.anchor)
+            key = report.key if report.key is not None else normalized_source(module, report.anchor)
             seen[(report.code, key)] += 1
             finding = Finding(
                 code=report.code,
@@ -252,35 +249,7 @@ class Engine:
             findings.append((finding, statement_line))
         return findings
 
-    def _severity(self, code: str) -> Severity:
-        override = self.settings.severities.get(code)
-        if override is not None:
-            return override
-        rule = self.rules.get(code)
-        return rule.severity if rule else Severity.ERROR
-
-    def _diagnostic(
-        self, result: FileResult, enabled: frozenset[str], code: str, message: str, line: int = 1, column: int = 1
-    ) -> None:
-        if code not in enabled:
-            return
-        result.findings.append(
-            Finding(
-                code=code,
-                message=message,
-                path=result.path,
-                start=Position(line, column),
-                end=Position(line, column),
-                severity=self._severity(code),
-                fingerprint=fingerprint(code, result.path, message, 1),
-                source_key=source_key(message),
-            )
-        )
-
     # -- suppressions ---------------------------------------------------------------------
-    def _known(self, code: str) -> bool:
-        return any(c.startswith(code) for c in self.rules)
-
     def _apply_suppressions(
         self, text: str, findings: list[tuple[Finding, int]], result: FileResult, enabled: frozenset[str]
     ) -> None:
@@ -289,52 +258,39 @@ class Engine:
             result.findings.extend(f for f, _ in findings)
             return
         next_line = _next_code_lines(text, [s.line for s in suppressions if s.kind == "next"])
+        result.suppressions = suppressions
+        result.suppression_targets = sorted(next_line.items())
         used: dict[int, set[str]] = {}
         for finding, statement_line in findings:
-            by = _suppressed_by(finding, statement_line, suppressions, next_line)
+            by = suppressed_by(finding, statement_line, suppressions, next_line)
             if by is None:
                 result.findings.append(finding)
             else:
                 index, matched = by
                 used.setdefault(index, set()).add(matched)
                 result.suppressed.append((finding, suppressions[index]))
+        result.suppressions_used = sorted((index, code) for index, codes in used.items() for code in codes)
         for index, suppression in enumerate(suppressions):
             self._check_suppression(suppression, used.get(index, set()), result, enabled)
 
-    def _check_suppression(
-        self, suppression: Suppression, used: set[str], result: FileResult, enabled: frozenset[str]
-    ) -> None:
-        for code in suppression.codes:
-            if not code.startswith("MLD") or not is_code_like(code):
-                continue  # another tool's code (E501, F401): not ours to judge
-            if not self._known(code):
-                self._diagnostic(
-                    result,
-                    enabled,
-                    UNKNOWN_SUPPRESSION,
-                    f"suppression names an unknown rule code {code}",
-                    suppression.line,
-                    suppression.column,
-                )
-            elif code not in used and any(c.startswith(code) for c in enabled if c not in INPUT_DIAGNOSTICS):
-                where = {"noqa": "on this line", "next": "in the next statement", "file": "in this file"}
-                self._diagnostic(
-                    result,
-                    enabled,
-                    UNUSED_SUPPRESSION,
-                    f"unused suppression: no {code} finding {where[suppression.kind]}",
-                    suppression.line,
-                    suppression.column,
-                )
-        if not suppression.codes and suppression.kind != "noqa" and not used:
-            self._diagnostic(
-                result,
-                enabled,
-                UNUSED_SUPPRESSION,
-                "unused suppression: it suppresses nothing",
-                suppression.line,
-                suppression.column,
+
+def _located_facts(module: cst.Module, facts: list[PendingFact], spans: dict[cst.CSTNode, Span]) -> list[DataAccess]:
+    """Facts with their positions and fingerprint keys, in source order."""
+    located = []
+    for pending in facts:
+        (start_line, start_col), (end_line, end_col) = spans[pending.node]
+        statement_line = spans[pending.statement][0][0] if pending.statement is not None else start_line
+        located.append(
+            dataclasses.replace(
+                pending.fact,
+                key=normalized_source(module, pending.node),
+                start=Position(start_line, start_col + 1),
+                end=Position(end_line, end_col + 1),
+                statement_line=statement_line,
             )
+        )
+    located.sort(key=lambda fact: (fact.start.line, fact.start.column, fact.kind))
+    return located
 
 
 def _describe_syntax_error(text: str, exc: cst.ParserSyntaxError) -> tuple[str, int, int]:
@@ -350,33 +306,6 @@ def _describe_syntax_error(text: str, exc: cst.ParserSyntaxError) -> tuple[str, 
     if len(message) > 120:
         message = message[:117] + "..."
     return message, exc.raw_line, exc.raw_column + 1
-
-
-def _covers(codes: tuple[str, ...], code: str) -> str | None:
-    if not codes:
-        return "*"
-    for candidate in codes:
-        if code.startswith(candidate):
-            return candidate
-    return None
-
-
-def _suppressed_by(
-    finding: Finding, statement_line: int, suppressions: list[Suppression], next_line: dict[int, int]
-) -> tuple[int, str] | None:
-    for index, suppression in enumerate(suppressions):
-        if suppression.kind == "noqa":
-            applies = suppression.line in (finding.start.line, finding.end.line)
-        elif suppression.kind == "next":
-            target = next_line.get(suppression.line)
-            applies = target is not None and target in (statement_line, finding.start.line)
-        else:
-            applies = True
-        if applies:
-            matched = _covers(suppression.codes, finding.code)
-            if matched is not None:
-                return index, matched
-    return None
 
 
 def _next_code_lines(text: str, lines: list[int]) -> dict[int, int]:

@@ -121,6 +121,43 @@ class Suppression:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class DataAccess:
+    """A per-file fact for the project pass: one read or write of data at one call site.
+
+    `path` is the file, URL or name the call reads or writes, resolved through simple
+    assignments, f-strings, `os.path.join` and `pathlib` `/`; None when it cannot be resolved
+    (dynamic: never guessed). `store` says what kind of thing it names: "file", "url", "hub"
+    (a model or dataset id on a hub), "registry" (an MLflow/W&B alias) or "table".
+    """
+
+    kind: str  # "read" or "write"
+    api: str  # qualified name of the call, e.g. pandas.read_csv
+    path: str | None
+    prefix: str  # the path's literal beginning when it does not resolve as a whole ("" if unknown)
+    expression: str  # the path argument as written, shortened (for messages)
+    format: str  # csv, parquet, pickle, ... or "unknown"
+    store: str
+    function: str  # enclosing function, "<module>" at script level
+    trains: bool  # the enclosing function fits a model (fit, training loop, Trainer.train)
+    predicts: bool  # the enclosing function predicts (predict*, generate, inference)
+    script_trains: bool  # anywhere in the file
+    script_predicts: bool
+    writes_predictions: bool = False  # the written value derives from a model's predictions
+    verified: bool = False  # a checksum is computed or passed in the same function
+    key: str = ""  # normalised source of the call: keys fingerprints
+    # positions in the checked code (a notebook's joined cells): what suppressions match against
+    start: Position = Position(0, 0)
+    end: Position = Position(0, 0)
+    statement_line: int = 0
+    # notebooks: where the site stands in its cell, and in the .ipynb as stored
+    cell: int | None = None
+    cell_start: Position | None = None
+    cell_end: Position | None = None
+    raw_start: Position | None = None
+    raw_end: Position | None = None
+
+
 @dataclass
 class FileResult:
     """Everything the per-file pass learned about one file."""
@@ -129,6 +166,13 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[tuple[Finding, Suppression]] = field(default_factory=list)
     lines: int = 0
+    # facts for the project pass, and what it needs to apply this file's suppressions
+    data_accesses: list[DataAccess] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    # (own-line comment line, next code line) and (suppression index, code) pairs used in this pass:
+    # lists of tuples, so that the cache's JSON entries can hold them
+    suppression_targets: list[tuple[int, int]] = field(default_factory=list)
+    suppressions_used: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

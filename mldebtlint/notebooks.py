@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from mldebtlint.ftypes import FileResult, Finding, Position
+from mldebtlint.ftypes import DataAccess, FileResult, Finding, Position, Severity
 
 NOTEBOOK_SUFFIX = ".ipynb"
 INVALID_NOTEBOOK = "MLD004"
@@ -88,6 +88,19 @@ class Notebook:
         result.suppressed = [
             (self._place_finding(f), replace(s, line=self._cell_line(s.line)[1])) for f, s in result.suppressed
         ]
+
+    def place_fact(self, fact: DataAccess) -> DataAccess:
+        """A data fact with its cell, cell positions and raw .ipynb positions filled in."""
+        probe = Finding("", "", "", fact.start, fact.end, Severity.INFO, "")
+        placed = self._place_finding(probe)
+        return replace(
+            fact,
+            cell=placed.cell,
+            cell_start=placed.start,
+            cell_end=placed.end,
+            raw_start=placed.raw_start,
+            raw_end=placed.raw_end,
+        )
 
     def _cell_line(self, line: int) -> tuple[CodeCell, int]:
         firsts = [cell.first_line for cell in self.cells]

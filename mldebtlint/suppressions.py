@@ -6,7 +6,7 @@ import io
 import re
 import tokenize
 
-from mldebtlint.ftypes import Suppression
+from mldebtlint.ftypes import Finding, Suppression
 
 _CANDIDATE_RE = re.compile(r"#.*?(?:\bnoqa\b|mldebtlint\s*:)", re.IGNORECASE)
 _NOQA_RE = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?(?P<rest>.*)", re.IGNORECASE)
@@ -66,3 +66,31 @@ def parse_suppressions(text: str) -> list[Suppression]:
 
 def is_code_like(code: str) -> bool:
     return bool(_CODE_RE.match(code))
+
+
+def covers(codes: tuple[str, ...], code: str) -> str | None:
+    """The suppression code that covers `code` ("*" for a blanket suppression), else None."""
+    if not codes:
+        return "*"
+    for candidate in codes:
+        if code.startswith(candidate):
+            return candidate
+    return None
+
+
+def suppressed_by(
+    finding: Finding, statement_line: int, suppressions: list[Suppression], next_line: dict[int, int]
+) -> tuple[int, str] | None:
+    for index, suppression in enumerate(suppressions):
+        if suppression.kind == "noqa":
+            applies = suppression.line in (finding.start.line, finding.end.line)
+        elif suppression.kind == "next":
+            target = next_line.get(suppression.line)
+            applies = target is not None and target in (statement_line, finding.start.line)
+        else:
+            applies = True
+        if applies:
+            matched = covers(suppression.codes, finding.code)
+            if matched is not None:
+                return index, matched
+    return None

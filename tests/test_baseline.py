@@ -30,7 +30,8 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def _new_findings(repo: Path) -> tuple[int, list[tuple[str, str, int]], dict]:
-    result = run_cli("check", ".", "--baseline", LEDGER, "--format", "json", cwd=repo)
+    # --fail-on info: every new finding fails the build, whatever its rule's severity
+    result = run_cli("check", ".", "--baseline", LEDGER, "--format", "json", "--fail-on", "info", cwd=repo)
     document = json.loads(result.output)
     found = [(r["code"], r["filename"], r["location"]["row"]) for r in document["results"]]
     return result.exit_code, found, document["summary"]["baseline"]

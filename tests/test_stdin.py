@@ -54,7 +54,8 @@ def test_a_notebook_on_stdin_is_read_as_a_notebook(project: Path) -> None:
     from tests.conftest import FIXTURES
 
     notebook = (FIXTURES / "notebooks" / "churn_scoring.ipynb").read_text(encoding="utf-8")
-    result = run_cli("check", "-", "--stdin-filename", "nb/x.ipynb", "--format", "json", cwd=project, stdin=notebook)
+    args = ("check", "-", "--stdin-filename", "nb/x.ipynb", "--format", "json", "--ignore", "MLD203")
+    result = run_cli(*args, cwd=project, stdin=notebook)
     [finding] = json.loads(result.output)["results"]
     assert (finding["code"], finding["filename"], finding["cell"], finding["location"]) == (
         "MLD601",

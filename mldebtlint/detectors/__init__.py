@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from mldebtlint.detectors.base import Detector
+    from mldebtlint.project import ProjectDetector
 
 # name used in rules/*.toml -> "module:Class"; the engine's own diagnostics bind to "engine".
 DETECTORS: dict[str, str] = {
@@ -22,14 +23,34 @@ DETECTORS: dict[str, str] = {
     "underutilized-feature": "mldebtlint.detectors.feature_usage:UnderutilizedFeature",
     "unmonitored-serving": "mldebtlint.detectors.serving:UnmonitoredServing",
     "unseeded-randomness": "mldebtlint.detectors.randomness:UnseededRandomness",
+    "self-admitted-debt": "mldebtlint.detectors.self_admitted_debt:SelfAdmittedDebt",
+    "commented-out-code": "mldebtlint.detectors.commented_code:CommentedOutCode",
+    "multiple-language": "mldebtlint.detectors.multiple_language:MultipleLanguage",
+    "plain-old-data": "mldebtlint.detectors.plain_old_data:PlainOldData",
+    "glue-code": "mldebtlint.detectors.glue_code:GlueCode",
+    "pipeline-jungle": "mldebtlint.detectors.pipeline_jungle:PipelineJungle",
+    "prototype-leftover": "mldebtlint.detectors.prototype_leftover:PrototypeLeftover",
+    # project detectors: run once over the data facts of every file
+    "undeclared-data": "mldebtlint.detectors.data_dependencies:UndeclaredDataDependency",
+    "absolute-data-path": "mldebtlint.detectors.data_dependencies:AbsoluteDataPath",
+    "mutable-remote-data": "mldebtlint.detectors.data_dependencies:MutableRemoteData",
+    "feedback-loop": "mldebtlint.detectors.data_dependencies:DirectFeedbackLoop",
+    "undeclared-consumer": "mldebtlint.detectors.data_dependencies:UndeclaredConsumer",
+    "intermediate-file": "mldebtlint.detectors.data_dependencies:IntermediateFile",
 }
 
 
-def detector_class(name: str) -> type[Detector] | None:
+# project detectors run after every file, in the main process: their module never imports libcst
+PROJECT_DETECTORS = frozenset(
+    name for name, target in DETECTORS.items() if target.startswith("mldebtlint.detectors.data_dependencies:")
+)
+
+
+def detector_class(name: str) -> type[Detector] | type[ProjectDetector] | None:
     """The class behind a detector name; None for the engine's built-in diagnostics."""
     target = DETECTORS[name]
     if not target:
         return None
     module_name, _, class_name = target.partition(":")
-    cls: type[Detector] = getattr(importlib.import_module(module_name), class_name)
+    cls: type[Detector] | type[ProjectDetector] = getattr(importlib.import_module(module_name), class_name)
     return cls

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import libcst as cst
 
 from mldebtlint.context import FileContext
-from mldebtlint.ftypes import Rule
+from mldebtlint.ftypes import DataAccess, Rule
 
 
 @dataclass
@@ -21,6 +21,20 @@ class PendingReport:
     anchor: cst.CSTNode  # the node whose source keys the fingerprint
     statement: cst.CSTNode | None  # innermost enclosing statement (for own-line suppressions)
     first_line_only: bool = False
+    # findings in comments, which have no node in the walk: an explicit span (1-based lines,
+    # 0-based columns, end exclusive), the text that keys the fingerprint, the line suppressions see
+    span: tuple[tuple[int, int], tuple[int, int]] | None = None
+    key: str | None = None
+    statement_line: int | None = None
+
+
+@dataclass
+class PendingFact:
+    """A fact before positions are known: the node it is about and the fact itself."""
+
+    node: cst.CSTNode
+    fact: DataAccess
+    statement: cst.CSTNode | None
 
 
 class Detector:
@@ -41,6 +55,7 @@ class Detector:
         self.params = {**self.PARAMS, **params}
         self.ctx = FileContext()
         self.reports: list[PendingReport] = []
+        self.facts: list[PendingFact] = []  # the engine sets the file's list before `begin`
 
     def begin(self, ctx: FileContext, reports: list[PendingReport]) -> None:
         self.ctx = ctx
@@ -68,3 +83,32 @@ class Detector:
                 first_line_only=first_line_only,
             )
         )
+
+    def report_span(
+        self,
+        start: tuple[int, int],
+        end: tuple[int, int],
+        message: str,
+        *,
+        key: str,
+        statement_line: int | None = None,
+    ) -> None:
+        """Report a place in the source text rather than a node (comments): `start` and `end`
+        are (1-based line, 0-based column); `key` is the normalised text the fingerprint keys;
+        `statement_line` is the line an own-line `# mldebtlint: ignore` before it must cover."""
+        self.reports.append(
+            PendingReport(
+                code=self.rule.code,
+                node=self.ctx.module,
+                message=message,
+                anchor=self.ctx.module,
+                statement=None,
+                span=(start, end),
+                key=key,
+                statement_line=statement_line,
+            )
+        )
+
+    def record(self, node: cst.CSTNode, fact: DataAccess, *, statement: cst.CSTNode | None = None) -> None:
+        """Keep a fact for the project pass; the engine fills in its position."""
+        self.facts.append(PendingFact(node, fact, statement if statement is not None else self.ctx.statement))

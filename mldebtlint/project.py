@@ -1,0 +1,211 @@
+"""The project pass: after every file is checked, project-level detectors join the per-file
+facts with the repository's data manifest. Serial, deterministic, cheap, never cached; it never
+changes the per-file results (a cache may hold them), it returns findings of its own."""
+
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from mldebtlint.config import Settings
+from mldebtlint.data_formats import is_url
+from mldebtlint.detectors import DETECTORS, PROJECT_DETECTORS
+from mldebtlint.discovery import _Ignores
+from mldebtlint.ftypes import DataAccess, FileResult, Finding, Rule
+from mldebtlint.manifest import DataManifest, load_manifest
+from mldebtlint.selection import RuleSelection, fingerprint, source_key
+from mldebtlint.suppressions import suppressed_by
+
+
+@dataclass(frozen=True)
+class DataSite:
+    """A data access and the file it is in."""
+
+    file: str
+    access: DataAccess
+
+    @property
+    def where(self) -> str:
+        """`path:line` for messages."""
+        return f"{self.file}:{self.access.start.line}"
+
+    @property
+    def local_paths(self) -> tuple[str, ...]:
+        """The repository paths the access can mean: relative to the root (scripts run from
+        there) or to the file's directory or one of its parents. Empty for URLs, absolute and
+        dynamic paths."""
+        return local_paths(self.file, self.access.path)
+
+
+def local_paths(file: str, path: str | None) -> tuple[str, ...]:
+    """Every reading of a relative `path` used in `file`, normalised, inside the repository."""
+    if path is None or not path or is_url(path) or path.startswith(("/", "~", "\\")) or ":" in path[:3]:
+        return ()
+    if "*" in path or "?" in path:
+        return ()
+    found: list[str] = []
+    directory = posixpath.dirname(file)
+    bases = [""]
+    while directory and directory not in bases:  # "/" is its own parent (files outside the root)
+        bases.append(directory)
+        directory = posixpath.dirname(directory)
+    for base in bases:
+        candidate = posixpath.normpath(posixpath.join(base, path))
+        if candidate.startswith("..") or candidate == "." or candidate in found:
+            continue
+        found.append(candidate)
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What the project detectors see: every data access of every file, and the manifest."""
+
+    sites: tuple[DataSite, ...]
+    manifest: DataManifest
+
+    def reads(self) -> Iterable[DataSite]:
+        return (s for s in self.sites if s.access.kind == "read")
+
+    def writes(self) -> Iterable[DataSite]:
+        return (s for s in self.sites if s.access.kind == "write")
+
+
+@dataclass(frozen=True)
+class ProjectFinding:
+    """A project detector's finding, at a data site."""
+
+    code: str
+    message: str
+    site: DataSite
+
+
+def collect_facts(results: list[FileResult], settings: Settings) -> ProjectFacts:
+    """Join the per-file facts (in path order) with the manifest read from the project root."""
+    sites = tuple(DataSite(r.path, a) for r in sorted(results, key=lambda r: r.path) for a in r.data_accesses)
+    ignores = _Ignores(settings)
+    manifest = load_manifest(settings.root, settings.data_dependencies, lambda d: ignores.excluded(d, is_dir=True))
+    return ProjectFacts(sites, manifest)
+
+
+class ProjectDetector:
+    """A check bound to one rule that runs once per run, over the facts of every file.
+
+    Deterministic and cheap: it reads facts and manifests, never source files, and is never
+    cached. `check` yields findings at data sites; the project pass adds severity, fingerprint
+    and suppressions.
+    """
+
+    PARAMS: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, rule: Rule, params: dict[str, Any]) -> None:
+        self.rule = rule
+        unknown = sorted(set(params) - set(self.PARAMS))
+        if unknown:
+            raise ValueError(f"{rule.source}: detector parameter `{unknown[0]}` is not one of {sorted(self.PARAMS)}")
+        self.params = {**self.PARAMS, **params}
+
+    def check(self, facts: ProjectFacts) -> Iterable[ProjectFinding]:
+        """The findings of this rule over the whole project."""
+        raise NotImplementedError
+
+
+def project_codes(settings: Settings) -> frozenset[str]:
+    """The enabled rules that the project pass checks."""
+    rules = settings.catalog.rules
+    return frozenset(
+        code for code in settings.enabled if any(b.detector in PROJECT_DETECTORS for b in rules[code].bindings)
+    )
+
+
+def project_detectors(settings: Settings) -> list[ProjectDetector]:
+    """The enabled project detectors, with their rule's options (imports no libcst)."""
+    from mldebtlint.detectors import detector_class
+
+    detectors = []
+    for code in sorted(project_codes(settings)):
+        rule = settings.catalog.rules[code]
+        options = {**rule.options, **settings.rule_options.get(code, {})}
+        for binding in rule.bindings:
+            if binding.detector not in PROJECT_DETECTORS:
+                continue
+            cls = detector_class(binding.detector)
+            assert cls is not None and issubclass(cls, ProjectDetector), DETECTORS[binding.detector]
+            params = {**binding.params, **{k: v for k, v in options.items() if k in cls.PARAMS}}
+            detectors.append(cls(rule, params))
+    return detectors
+
+
+def run_project_pass(settings: Settings, results: list[FileResult]) -> list[FileResult]:
+    """Project findings (and project-rule suppression diagnostics), one result per file."""
+    detectors = project_detectors(settings)
+    if not detectors:
+        return []
+    facts = collect_facts(results, settings)
+    by_file: dict[str, list[ProjectFinding]] = {}
+    for detector in detectors:
+        for found in detector.check(facts):
+            by_file.setdefault(found.site.file, []).append(found)
+    selection = RuleSelection(settings, frozenset(d.rule.code for d in detectors))
+    extra = []
+    for result in sorted(results, key=lambda r: r.path):
+        found_here = by_file.get(result.path, [])
+        if not found_here and not result.suppressions:
+            continue
+        extra.append(_file_findings(selection, result, found_here))
+    return extra
+
+
+def _file_findings(selection: RuleSelection, result: FileResult, found: list[ProjectFinding]) -> FileResult:
+    enabled = selection._enabled_for(result.path)
+    out = FileResult(result.path)
+    seen: Counter[tuple[str, str]] = Counter()
+    located: list[tuple[Finding, int]] = []
+    cells: dict[Finding, DataAccess] = {}
+
+    def _in_cell(finding: Finding) -> Finding:
+        access = cells[finding]
+        if access.cell_start is None or access.cell_end is None:
+            return finding
+        return dataclasses.replace(finding, start=access.cell_start, end=access.cell_end)
+
+    for item in sorted(found, key=lambda f: (f.site.access.start.line, f.site.access.start.column, f.code)):
+        if item.code not in enabled:
+            continue
+        access = item.site.access
+        seen[(item.code, access.key)] += 1
+        finding = Finding(
+            code=item.code,
+            message=item.message,
+            path=result.path,
+            start=access.start,
+            end=access.end,
+            severity=selection._severity(item.code),
+            cell=access.cell,
+            raw_start=access.raw_start,
+            raw_end=access.raw_end,
+            fingerprint=fingerprint(item.code, result.path, access.key, seen[(item.code, access.key)]),
+            source_key=source_key(access.key),
+        )
+        located.append((finding, access.statement_line))
+        cells[finding] = access
+    used: dict[int, set[str]] = {}
+    for index, code in result.suppressions_used:
+        used.setdefault(index, set()).add(code)
+    for finding, statement_line in located:
+        # suppressions match the checked code's lines; a notebook's finding is then shown in its cell
+        by = suppressed_by(finding, statement_line, result.suppressions, dict(result.suppression_targets))
+        shown = _in_cell(finding)
+        if by is None:
+            out.findings.append(shown)
+        else:
+            index, matched = by
+            used.setdefault(index, set()).add(matched)
+            out.suppressed.append((shown, result.suppressions[index]))
+    for index, suppression in enumerate(result.suppressions):
+        selection._check_suppression(suppression, used.get(index, set()), out, enabled, project_pass=True)
+    return out
