@@ -86,7 +86,7 @@ def _manifest_files(root: Path, excluded: Callable[[Path], bool] | None) -> list
             d
             for d in dirnames
             if d not in _SKIPPED_DIRS
-            and (excluded is None or not excluded(Path(directory) / d))
+            and not _is_excluded(excluded, Path(directory) / d)
             and not _own_project(Path(directory) / d)
         )
         for name in sorted(filenames):
@@ -95,14 +95,23 @@ def _manifest_files(root: Path, excluded: Callable[[Path], bool] | None) -> list
     return found
 
 
+def _is_excluded(excluded: Callable[[Path], bool] | None, directory: Path) -> bool:
+    """An unreadable directory is passed over, never a crash."""
+    if excluded is None:
+        return False
+    try:
+        return excluded(directory)
+    except OSError:
+        return True
+
+
 def _own_project(directory: Path) -> bool:
     """A directory with its own `[tool.mldebtlint]` config is another project: its manifests
     are its own (a monorepo's packages, the fixtures of this repository)."""
     pyproject = directory / "pyproject.toml"
-    if not pyproject.is_file():
-        return False
     try:
-        return "[tool.mldebtlint" in pyproject.read_text(encoding="utf-8", errors="replace")
+        # is_file() raises PermissionError (e.g. under /proc), so it sits inside the try too
+        return pyproject.is_file() and "[tool.mldebtlint" in pyproject.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
 

@@ -407,3 +407,19 @@ def test_cold_warm_and_parallel_runs_give_the_same_project_findings(tmp_path: Pa
     pooled = run_cli("check", ".", "--format", "json", "--no-cache", "--jobs", "2", cwd=repo).output
     assert cold == warm == pooled
     assert [r["code"] for r in json.loads(warm)["results"]] == ["MLD203", "MLD402", "MLD402", "MLD402", "MLD402"]
+
+
+def test_manifest_search_passes_over_directories_it_cannot_read(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Checking trees under `/` made the project root `/`, and `/proc` raised PermissionError."""
+    from mldebtlint import manifest
+
+    (tmp_path / "locked").mkdir()
+
+    def refuse(self: Path) -> bool:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "is_file", refuse)
+    assert manifest._own_project(tmp_path / "locked") is False
+    assert manifest._is_excluded(lambda d: refuse(d), tmp_path / "locked") is True
