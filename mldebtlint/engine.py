@@ -31,6 +31,7 @@ UNDECODABLE = "MLD003"
 UNUSED_SUPPRESSION = "MLD005"
 UNKNOWN_SUPPRESSION = "MLD006"
 INTERNAL_ERROR = "MLD009"
+TOO_DEEP_TO_ANALYSE = "cannot analyse: code nests too deeply"
 # diagnostics about the input itself are shown whatever `select` says; `ignore` still hides them
 INPUT_DIAGNOSTICS = frozenset({SYNTAX_ERROR, UNREADABLE, UNDECODABLE, "MLD004", INTERNAL_ERROR})
 
@@ -116,7 +117,11 @@ class Engine:
             self._diagnostic(result, enabled, SYNTAX_ERROR, f"cannot parse: {type(exc).__name__}: {exc}")
             return result
         reports = self._run_detectors(module, result, enabled)
-        findings = self._to_findings(module, text, candidate.relpath, reports)
+        try:
+            findings = self._to_findings(module, text, candidate.relpath, reports)
+        except RecursionError:  # positions and fingerprints regenerate code, which recurses deeper than the walk
+            self._diagnostic(result, enabled, SYNTAX_ERROR, TOO_DEEP_TO_ANALYSE)
+            return result
         self._apply_suppressions(text, findings, result, enabled)
         return result
 
@@ -141,7 +146,7 @@ class Engine:
             for detector in self.detectors:
                 detector.end()
         except RecursionError:
-            self._diagnostic(result, enabled, SYNTAX_ERROR, "cannot analyse: code nests too deeply")
+            self._diagnostic(result, enabled, SYNTAX_ERROR, TOO_DEEP_TO_ANALYSE)
             return []
         except Exception as exc:  # a detector bug must not stop the scan or hide the file
             self._diagnostic(

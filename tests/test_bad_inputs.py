@@ -1,0 +1,208 @@
+"""The bad-input matrix: each bad file gives its exact diagnostic (or is checked normally when it
+is in fact fine), and a smelly file next to it is still checked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+SMELLY = 'from datasets import load_dataset\nd = load_dataset("imdb")\n'
+SMELL_MESSAGE = '`load_dataset` loads a dataset `"imdb"` without `revision=`: it can change under you'
+# the finding in smelly.py that every scan below must still report
+SMELL = ("MLD201", "smelly.py", 2, 5, SMELL_MESSAGE)
+
+
+def scan(project: Path, *args: str) -> list[tuple[str, str, int, int, str]]:
+    """Check the project (with a smelly.py beside whatever the test wrote); findings as tuples."""
+    (project / "smelly.py").write_text(SMELLY)
+    result = run_cli("check", ".", "--format", "json", *args, cwd=project)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    return [
+        (r["code"], r["filename"], r["location"]["row"], r["location"]["column"], r["message"])
+        for r in json.loads(result.output)["results"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        pytest.param(
+            "invalid.py",
+            b"def f(:\n    pass\n",
+            [("MLD001", "invalid.py", 1, 7, "syntax error: invalid syntax")],
+            id="invalid-syntax",
+        ),
+        pytest.param(
+            "py2.py",
+            b'import os\nprint "hello", os.sep\n',
+            [
+                (
+                    "MLD001",
+                    "py2.py",
+                    2,
+                    1,
+                    "syntax error: Missing parentheses in call to 'print'. Did you mean print(...)?",
+                )
+            ],
+            id="python2-print",
+        ),
+        pytest.param(
+            "py2.py",
+            b"x = 0777L\n",
+            [
+                (
+                    "MLD001",
+                    "py2.py",
+                    1,
+                    5,
+                    "syntax error: leading zeros in decimal integer literals are not permitted; "
+                    "use an 0o prefix for octal integers",
+                )
+            ],
+            id="python2-octal",
+        ),
+        pytest.param(
+            "legacy.py",
+            b'x = 1\nname = "caf\xe9"\n',
+            [
+                (
+                    "MLD003",
+                    "legacy.py",
+                    2,
+                    12,
+                    "not valid utf-8 (byte 0xe9) and no coding cookie declares another encoding",
+                )
+            ],
+            id="non-utf8-without-cookie",
+        ),
+        pytest.param(
+            "nul.py",
+            b'x = 1\ny = "\x00"\n',
+            [("MLD003", "nul.py", 2, 1, "file contains NUL bytes: binary data, not Python source")],
+            id="nul-bytes",
+        ),
+        pytest.param(
+            "image.py",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+            [("MLD003", "image.py", 3, 1, "file contains NUL bytes: binary data, not Python source")],
+            id="binary-named-py",
+        ),
+        pytest.param(
+            "blob.py",
+            b"\xff\xfe\xfd" * 100,
+            [
+                (
+                    "MLD003",
+                    "blob.py",
+                    1,
+                    1,
+                    "not valid utf-8 (byte 0xff) and no coding cookie declares another encoding",
+                )
+            ],
+            id="binary-without-nul",
+        ),
+        pytest.param(
+            "cookie.py",
+            b"# -*- coding: klingon -*-\nx = 1\n",
+            [("MLD003", "cookie.py", 1, 1, "bad encoding declaration: unknown encoding: klingon")],
+            id="unknown-cookie",
+        ),
+        pytest.param("empty.py", b"", [], id="empty-file"),
+        pytest.param(
+            "noqa.py",
+            b"x = 1  # noqa: MLD999 -- no such rule\n",
+            [("MLD006", "noqa.py", 1, 8, "suppression names an unknown rule code MLD999")],
+            id="unknown-noqa-code",
+        ),
+    ],
+)
+def test_bad_file_gives_its_diagnostic_and_the_scan_goes_on(
+    project: Path, name: str, data: bytes, expected: list[tuple[str, str, int, int, str]]
+) -> None:
+    (project / name).write_bytes(data)
+    assert sorted(scan(project)) == sorted([*expected, SMELL])
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "column"),
+    [
+        pytest.param(
+            b'# -*- coding: latin-1 -*-\nfrom datasets import load_dataset\ns = "caf\xe9"; d = load_dataset("imdb")\n',
+            3,
+            17,
+            id="latin1-cookie",
+        ),
+        pytest.param(b"\xef\xbb\xbf" + SMELLY.encode(), 2, 5, id="utf8-bom"),
+        pytest.param(b"\xef\xbb\xbf# coding: utf-8\n" + SMELLY.encode(), 3, 5, id="utf8-bom-and-cookie"),
+        pytest.param(b"x = 1\r\n" + SMELLY.replace("\n", "\r\n").encode(), 3, 5, id="crlf"),
+        pytest.param(b"x = 1\r" + SMELLY.replace("\n", "\r").encode(), 3, 5, id="lone-cr"),
+        pytest.param(b"x = 1\r\ny = 2\r" + SMELLY.encode(), 4, 5, id="mixed-line-endings"),
+        pytest.param(
+            '"""ünïcödé ✓"""\n'.encode() + SMELLY.encode().replace(b"d = ", "é = ".encode()), 3, 5, id="non-ascii"
+        ),
+    ],
+)
+def test_unusual_but_valid_files_are_checked_normally(project: Path, data: bytes, line: int, column: int) -> None:
+    (project / "odd.py").write_bytes(data)
+    assert scan(project) == [("MLD201", "odd.py", line, column, SMELL_MESSAGE), SMELL]
+
+
+def test_python2_except_comma_is_parsed_as_python_3_14(project: Path) -> None:
+    # PEP 758 (3.14) made `except A, B:` valid; libcst 1.9 parses with the newest grammar
+    (project / "py2.py").write_bytes(b"try:\n    pass\nexcept Exception, e:\n    pass\n")
+    assert scan(project) == [SMELL]
+
+
+def test_twenty_megabyte_file_is_checked(project: Path) -> None:
+    # a generated module: some code, a 20 MB data blob, then a finding that must still be placed
+    blob = "0123456789abcdef" * (20_000_000 // 16)
+    text = "import base64\n\nWEIGHTS = base64.b64decode(\n    '" + blob + "'\n)\n" + SMELLY
+    (project / "generated.py").write_text(text)
+    assert (project / "generated.py").stat().st_size > 20_000_000
+    assert scan(project) == [("MLD201", "generated.py", 7, 5, SMELL_MESSAGE), SMELL]
+
+
+def _nested(opening: str, closing: str, depth: int = 5000) -> str:
+    return "x = " + opening * depth + "1" + closing * depth + "\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(_nested("(", ")"), id="parentheses"),
+        pytest.param(_nested("[", "]"), id="lists"),
+        pytest.param(_nested("{1: ", "}"), id="dicts"),
+        pytest.param(_nested("-(", ")"), id="negations"),
+        pytest.param(_nested("a[", "]"), id="subscripts"),
+        pytest.param(_nested("f(x=", ")"), id="keyword-calls"),
+        pytest.param(_nested("(lambda: ", ")"), id="lambdas"),
+    ],
+)
+def test_brackets_nested_5000_deep_are_refused_before_parsing(project: Path, text: str) -> None:
+    # libcst 1.9.0's native parser segfaults between 1,000 and 2,000 levels: never hand it these
+    (project / "deep.py").write_text(text)
+    assert scan(project) == [
+        ("MLD001", "deep.py", 1, 1, "syntax error: brackets nest deeper than Python allows (201 levels)"),
+        SMELL,
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("x = " + " and ".join(["a"] * 5000) + ' and load_dataset("imdb")\n', id="boolean-chain"),
+        pytest.param(
+            "if a:\n    pass\n" + "elif a:\n    pass\n" * 5000 + 'else:\n    x = load_dataset("imdb")\n',
+            id="elif-chain",
+        ),
+    ],
+)
+def test_deep_trees_with_a_finding_are_a_diagnostic_not_a_crash(project: Path, text: str) -> None:
+    # the walk copes, but placing the finding regenerates code through more frames than Python allows
+    (project / "deep.py").write_text("from datasets import load_dataset\n" + text)
+    assert scan(project) == [("MLD001", "deep.py", 1, 1, "cannot analyse: code nests too deeply"), SMELL]
