@@ -62,7 +62,11 @@ def decode_python(data: bytes) -> SourceText:
 
 
 def nesting_too_deep(text: str) -> tuple[int, int] | None:
-    """(line, depth) where brackets nest deeper than Python allows, else None."""
+    """(line, depth) where brackets nest deeper than Python allows, else None.
+
+    A cheap count over the raw text first; only when it goes too deep are the brackets counted
+    again as tokens, so that brackets inside strings and comments do not count. If the text
+    cannot be tokenized up to that point, the raw count stands (never hand libcst the risk)."""
     if text.count("(") + text.count("[") + text.count("{") < MAX_NESTING:
         return None
     depth = 0
@@ -70,7 +74,25 @@ def nesting_too_deep(text: str) -> tuple[int, int] | None:
         if match.group() in _OPENING:
             depth += 1
             if depth > MAX_NESTING:
-                return text.count("\n", 0, match.start()) + 1, depth
+                found = text.count("\n", 0, match.start()) + 1, depth
+                return _token_nesting_too_deep(text, found)
         elif depth:
             depth -= 1
+    return None
+
+
+def _token_nesting_too_deep(text: str, raw: tuple[int, int]) -> tuple[int, int] | None:
+    depth = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type != tokenize.OP:
+                continue
+            if token.string in _OPENING:
+                depth += 1
+                if depth > MAX_NESTING:
+                    return token.start[0], depth
+            elif token.string in ")]}" and depth:
+                depth -= 1
+    except (tokenize.TokenError, SyntaxError):
+        return raw
     return None

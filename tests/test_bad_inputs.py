@@ -206,3 +206,9 @@ def test_deep_trees_with_a_finding_are_a_diagnostic_not_a_crash(project: Path, t
     # the walk copes, but placing the finding regenerates code through more frames than Python allows
     (project / "deep.py").write_text("from datasets import load_dataset\n" + text)
     assert scan(project) == [("MLD001", "deep.py", 1, 1, "cannot analyse: code nests too deeply"), SMELL]
+
+
+def test_brackets_in_strings_and_comments_do_not_count_as_nesting(project: Path) -> None:
+    text = 'PATTERN = "' + "(" * 300 + '"\n# ' + "[" * 300 + "\n" + SMELLY
+    (project / "strings.py").write_text(text)
+    assert scan(project) == [SMELL, ("MLD201", "strings.py", 4, 5, SMELL_MESSAGE)]
