@@ -20,6 +20,8 @@ class Candidate:
 
     path: Path
     relpath: str
+    # why this entry cannot be read at all (an unreadable directory): reported as MLD002
+    unreadable: str | None = None
 
 
 @lru_cache(maxsize=64)
@@ -90,9 +92,14 @@ def discover(paths: list[Path], settings: Settings) -> list[Candidate]:
 
     def walk(directory: Path) -> None:
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError:
-            return  # an unreadable directory is skipped; nothing in it can be checked
+            with os.scandir(directory) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as exc:
+            # nothing in it can be checked: say so, rather than lose its files without a word
+            rel = relative_name(directory, settings.root)
+            reason = f"cannot read directory: {exc.strerror or type(exc).__name__}"
+            found.setdefault(rel, Candidate(directory, rel, unreadable=reason))
+            return
         for entry in entries:
             path = Path(entry.path)
             try:

@@ -75,6 +75,9 @@ class Engine:
     def check(self, candidate: Candidate) -> FileResult:
         enabled = self._enabled_for(candidate.relpath)
         result = FileResult(candidate.relpath)
+        if candidate.unreadable is not None:
+            self._diagnostic(result, enabled, UNREADABLE, candidate.unreadable)
+            return result
         try:
             if not stat.S_ISREG(candidate.path.stat().st_mode):
                 # a FIFO or device named *.py would block or never end: never open it

@@ -4,10 +4,12 @@ is in fact fine), and a smelly file next to it is still checked."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
+import mldebtlint.discovery
 from tests.conftest import run_cli
 
 SMELLY = 'from datasets import load_dataset\nd = load_dataset("imdb")\n'
@@ -212,3 +214,95 @@ def test_brackets_in_strings_and_comments_do_not_count_as_nesting(project: Path)
     text = 'PATTERN = "' + "(" * 300 + '"\n# ' + "[" * 300 + "\n" + SMELLY
     (project / "strings.py").write_text(text)
     assert scan(project) == [SMELL, ("MLD201", "strings.py", 4, 5, SMELL_MESSAGE)]
+
+
+def test_symlink_loops_and_dangling_links(project: Path) -> None:
+    (project / "loop.py").symlink_to(project / "loop.py")
+    (project / "gone.py").symlink_to(project / "missing.py")
+    (project / "pkg").mkdir()
+    (project / "pkg" / "again").symlink_to(project)  # a directory loop: links are not walked into
+    assert scan(project) == [
+        ("MLD002", "gone.py", 1, 1, "cannot read file: No such file or directory"),
+        ("MLD002", "loop.py", 1, 1, "cannot read file: Too many levels of symbolic links"),
+        SMELL,
+    ]
+
+
+UNREADABLE_DIRECTORY = [
+    ("MLD002", "locked", 1, 1, "cannot read directory: Permission denied"),
+    SMELL,
+]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any directory whatever its mode (see the simulated test)")
+def test_unreadable_directory_is_a_diagnostic(project: Path) -> None:
+    locked = project / "locked"
+    locked.mkdir()
+    (locked / "hidden.py").write_text(SMELLY)
+    locked.chmod(0)
+    try:
+        assert scan(project) == UNREADABLE_DIRECTORY
+    finally:
+        locked.chmod(0o755)
+
+
+def test_unreadable_directory_is_a_diagnostic_simulated(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the same failure as a chmod 000 directory under a normal user, which root cannot have
+    locked = project / "locked"
+    locked.mkdir()
+    (locked / "hidden.py").write_text(SMELLY)
+    real_scandir = os.scandir
+
+    def scandir(path: object) -> object:
+        if Path(str(path)) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mldebtlint.discovery.os, "scandir", scandir)
+    assert scan(project) == UNREADABLE_DIRECTORY
+
+
+def test_unreadable_file_is_a_diagnostic_simulated(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = project / "secret.py"
+    secret.write_text(SMELLY)
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == secret:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert scan(project) == [("MLD002", "secret.py", 1, 1, "cannot read file: Permission denied"), SMELL]
+
+
+def test_broken_pyproject_exits_2_naming_it(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool.mldebtlint]\nselect = ["MLD2"\n')
+    (project / "smelly.py").write_text(SMELLY)
+    result = run_cli("check", ".", cwd=project)
+    assert result.exit_code == 2
+    # the parser's own words after the prefix differ between tomllib and tomli
+    assert result.output.startswith(f"mldebtlint: error: {project / 'pyproject.toml'}: invalid TOML: Unclosed array")
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('select = "MLD2"', "`select` must be a list of codes, prefixes or section names, got str"),
+        ("respect-gitignore = 1", "`respect-gitignore` must be true or false, got int"),
+        ("select = [2]", "`select` must be a list of strings"),
+        ('fail-on = "fatal"', "unknown severity 'fatal': expected one of error, warning, info"),
+        (
+            'severity = { MLD601 = "loud" }',
+            "`severity.MLD601`: unknown severity 'loud': expected one of error, warning, info",
+        ),
+        ("rules.MLD601.ignore-values = 0.5", "`rules.MLD601.ignore-values` must be a list like the default [0.5, 0]"),
+        ('per-file-ignores = { "tests/**" = "ALL" }', "`per-file-ignores.tests/**` must be a list of strings"),
+    ],
+)
+def test_wrong_types_in_config_exit_2_naming_the_key(project: Path, table: str, message: str) -> None:
+    (project / "pyproject.toml").write_text(f"[tool.mldebtlint]\n{table}\n")
+    (project / "smelly.py").write_text(SMELLY)
+    result = run_cli("check", ".", cwd=project)
+    assert result.exit_code == 2
+    assert result.output == f"mldebtlint: error: {project / 'pyproject.toml'}: {message}\n"
