@@ -291,7 +291,7 @@ def test_broken_pyproject_exits_2_naming_it(project: Path) -> None:
         ('select = "MLD2"', "`select` must be a list of codes, prefixes or section names, got str"),
         ("respect-gitignore = 1", "`respect-gitignore` must be true or false, got int"),
         ("select = [2]", "`select` must be a list of strings"),
-        ('fail-on = "fatal"', "unknown severity 'fatal': expected one of error, warning, info"),
+        ('fail-on = "fatal"', "`fail-on`: unknown severity 'fatal': expected one of error, warning, info"),
         (
             'severity = { MLD601 = "loud" }',
             "`severity.MLD601`: unknown severity 'loud': expected one of error, warning, info",
