@@ -113,7 +113,7 @@ def discover(paths: list[Path], settings: Settings) -> list[Candidate]:
                 add(path)
 
     for given in paths:
-        path = Path(os.path.abspath(given))
+        path = _inside_root(Path(os.path.abspath(given)), settings.root)
         if path.is_dir() and not path.is_symlink():
             if settings.force_exclude and ignores.excluded(path, is_dir=True):
                 continue
@@ -127,6 +127,16 @@ def discover(paths: list[Path], settings: Settings) -> list[Candidate]:
         else:
             raise ConfigError(f"{given}: no such file or directory")
     return [found[k] for k in sorted(found)]
+
+
+def _inside_root(path: Path, root: Path) -> Path:
+    """`path`, or its real path when only that lies under the (real) root: a symlink from
+    outside into the project must not make findings point outside it."""
+    if not path.is_relative_to(root) and path.exists():
+        real = path.resolve()
+        if real.is_relative_to(root):
+            return real
+    return path
 
 
 def _explicitly_excluded(path: Path, ignores: _Ignores) -> bool:
