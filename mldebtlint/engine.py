@@ -8,6 +8,7 @@ import hashlib
 import re
 import stat
 import sys
+import warnings
 from collections import Counter
 
 import libcst as cst
@@ -283,7 +284,9 @@ def _describe_syntax_error(text: str, exc: cst.ParserSyntaxError) -> tuple[str, 
     """CPython's own message and position when it agrees the code is invalid (they are clearer
     than the parser's token list); it only compiles to an AST, nothing runs."""
     try:
-        compile(text, "<checked file>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # its warnings about the user's code are not ours to print
+            compile(text, "<checked file>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as error:
         return f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1
     except (ValueError, RecursionError, MemoryError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 import pytest
@@ -306,3 +307,12 @@ def test_wrong_types_in_config_exit_2_naming_the_key(project: Path, table: str, 
     result = run_cli("check", ".", cwd=project)
     assert result.exit_code == 2
     assert result.output == f"mldebtlint: error: {project / 'pyproject.toml'}: {message}\n"
+
+
+def test_describing_a_syntax_error_prints_no_python_warnings(project: Path) -> None:
+    # CPython describes the error, and would warn about the file's other oddities on stderr
+    (project / "warns.py").write_text('import re\nr = re.compile("\\s+")\nx = 1()\ndef f(:\n    pass\n')
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert scan(project) == [SMELL, ("MLD001", "warns.py", 4, 7, "syntax error: invalid syntax")]
+    assert [str(w.message) for w in caught] == []
