@@ -4,7 +4,7 @@ and the same input gives the same findings.
 Two sources of input: hypothesmith (syntactically valid Python from the grammar and from libcst
 node types) and real files from this repository, mutated (truncated, bytes flipped, lines
 shuffled, chunks inserted or dropped). CI runs a bounded number of examples;
-MLDEBTLINT_FUZZ_EXAMPLES=5000 runs a longer session.
+MLDEBTLINT_FUZZ_EXAMPLES=5000 runs a longer, randomly seeded session.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ from __future__ import annotations
 import ast
 import os
 import tempfile
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
 import hypothesmith
 import libcst as cst
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,15 +29,23 @@ from mldebtlint.engine import Engine, recursion_headroom
 from mldebtlint.ftypes import Finding, Report
 from tests.conftest import FIXTURES, REPO
 
-EXAMPLES = int(os.environ.get("MLDEBTLINT_FUZZ_EXAMPLES", "100"))
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
-    derandomize="MLDEBTLINT_FUZZ_EXAMPLES" not in os.environ,  # CI runs are reproducible
-)
-# every diagnostic the engine itself can give about an input
-ENGINE_CODES = {"MLD001", "MLD002", "MLD003", "MLD005", "MLD006"}
+# CI budget per strategy (generating from libcst nodes is slow: ~0.4 s an example);
+# MLDEBTLINT_FUZZ_EXAMPLES=N runs N examples of each, seeded randomly, for a longer session
+LONG_RUN = os.environ.get("MLDEBTLINT_FUZZ_EXAMPLES")
+recursion_headroom()  # before Hypothesis saves the limit, so it does not warn about the change
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")  # from compiling generated code
+
+
+def fuzz(examples: int) -> settings:
+    """Hypothesis settings: `examples` in CI (derandomized, reproducible), or the long run."""
+    return settings(
+        max_examples=int(LONG_RUN) if LONG_RUN else examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+        derandomize=LONG_RUN is None,
+    )
+
+
 SEEDS = sorted(
     p
     for p in [*(REPO / "mldebtlint").rglob("*.py"), *FIXTURES.rglob("*.py")]
@@ -69,7 +79,9 @@ def _assert_well_formed(report: Report, text: str) -> None:
 def _cpython_error(source: str | bytes) -> str | None:
     """CPython's verdict: None if its parser accepts the source (builds a tree, runs nothing)."""
     try:
-        compile(source, "<fuzz>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning: 'int' object is not callable, ...
+            compile(source, "<fuzz>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
         return str(exc)
     return None
@@ -82,22 +94,19 @@ def _check_text_holds(text: str) -> Report:
     assert _signature(first.findings) == _signature(second.findings)
     assert _signature([s for s, _ in first.suppressed]) == _signature([s for s, _ in second.suppressed])
     _assert_well_formed(first, text)
-    codes = {f.code for f in first.findings}
-    if _cpython_error(text) is not None:
-        assert "MLD001" in codes, f"CPython rejects this text but there is no MLD001: {text!r}"
     return first
 
 
 @given(hypothesmith.from_grammar())
-@FUZZ
+@fuzz(50)
 def test_grammar_generated_python_never_raises(text: str) -> None:
     report = _check_text_holds(text)
-    # the grammar strategy only yields code CPython compiles; libcst must accept it too
-    assert "MLD001" not in {f.code for f in report.findings} or _cpython_error(text) is not None
+    # the grammar strategy only yields code CPython accepts: no false syntax error
+    assert [f.message for f in report.findings if f.code == "MLD001"] == []
 
 
 @given(hypothesmith.from_node(cst.Module))
-@FUZZ
+@fuzz(10)
 def test_libcst_node_generated_python_never_raises(text: str) -> None:
     _check_text_holds(text)
 
@@ -151,7 +160,7 @@ def _engine_and_dir() -> tuple[Engine, Path]:
 
 
 @given(st.sampled_from(SEEDS), st.data())
-@FUZZ
+@fuzz(200)
 def test_mutated_real_files_never_raise(seed: Path, data: st.DataObject) -> None:
     mutated = _mutate(data, seed.read_bytes())
     engine, root = _engine_and_dir()
@@ -167,8 +176,6 @@ def test_mutated_real_files_never_raise(seed: Path, data: st.DataObject) -> None
     text = mutated.decode("utf-8", "replace")
     _assert_well_formed(report, text)
     codes = {f.code for f in first.findings}
-    if _cpython_error(mutated) is not None:
-        assert codes & {"MLD001", "MLD003"}, f"CPython rejects {mutated!r} but there is no MLD001/MLD003"
-    else:
+    if _cpython_error(mutated) is None:
+        # what CPython accepts is never refused (libcst's grammar is newer, so not the converse)
         assert not codes & {"MLD001", "MLD003"}, f"CPython accepts {mutated!r} but mldebtlint says {first.findings}"
-    assert codes - ENGINE_CODES <= set(_settings().catalog.rules)
