@@ -12,6 +12,8 @@ from dataclasses import dataclass
 MAX_NESTING = 200
 _BRACKETS_RE = re.compile(r"[()\[\]{}]")
 _OPENING = frozenset("([{")
+_COOKIE_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+_BLANK_OR_COMMENT_RE = re.compile(rb"^[ \t\f]*(?:#|$)")
 
 
 class SourceError(Exception):
@@ -39,10 +41,11 @@ def decode_python(data: bytes) -> SourceText:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        # detect_encoding also fails on non-UTF-8 bytes in the first two lines
-        encoding = "utf-8"
+        # detect_encoding also fails on non-UTF-8 bytes in the first two lines, even when one of
+        # them declares the encoding (`# Müller -*- coding: latin-1 -*-`): CPython accepts that
         if "invalid or missing encoding declaration" not in str(exc.msg):
             raise SourceError("MLD003", f"bad encoding declaration: {exc.msg}") from None
+        encoding = _raw_cookie(data) or "utf-8"
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -59,6 +62,17 @@ def decode_python(data: bytes) -> SourceText:
     if text.startswith("\ufeff"):
         text = text[1:]
     return SourceText(text, encoding)
+
+
+def _raw_cookie(data: bytes) -> str | None:
+    """The PEP 263 coding cookie of the first two lines, read as bytes (they may not be UTF-8)."""
+    for number, line in enumerate(data.splitlines()[:2]):
+        match = _COOKIE_RE.match(line)
+        if match:
+            return match.group(1).decode("ascii")
+        if number == 0 and not _BLANK_OR_COMMENT_RE.match(line):
+            break  # the cookie may be on line 2 only below a comment or blank line
+    return None
 
 
 def nesting_too_deep(text: str) -> tuple[int, int] | None:

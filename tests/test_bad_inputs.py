@@ -140,6 +140,12 @@ def test_bad_file_gives_its_diagnostic_and_the_scan_goes_on(
             17,
             id="latin1-cookie",
         ),
+        pytest.param(
+            b"# M\xfcller -*- coding: latin-1 -*-\nfrom datasets import load_dataset\nd = load_dataset(\"imdb\")\n",
+            3,
+            5,
+            id="latin1-cookie-on-a-latin1-line",
+        ),
         pytest.param(b"\xef\xbb\xbf" + SMELLY.encode(), 2, 5, id="utf8-bom"),
         pytest.param(b"\xef\xbb\xbf# coding: utf-8\n" + SMELLY.encode(), 3, 5, id="utf8-bom-and-cookie"),
         pytest.param(b"x = 1\r\n" + SMELLY.replace("\n", "\r\n").encode(), 3, 5, id="crlf"),
