@@ -122,6 +122,11 @@ def _token_nesting_too_deep(text: str, raw: tuple[int, int]) -> tuple[int, int] 
     depth = 0
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.STRING and _is_template(token.string):
+                # before 3.12 an f-string is one token, but libcst parses the code inside it
+                if depth + _raw_depth(token.string) > MAX_NESTING:
+                    return token.start[0], MAX_NESTING + 1
+                continue
             if token.type != tokenize.OP:
                 continue
             if token.string in _OPENING:
@@ -133,3 +138,21 @@ def _token_nesting_too_deep(text: str, raw: tuple[int, int]) -> tuple[int, int] 
     except (tokenize.TokenError, SyntaxError):
         return raw
     return None
+
+
+def _is_template(literal: str) -> bool:
+    """An f-string or t-string literal: its braces hold code."""
+    prefix = literal[: min(i for i in (literal.find('"'), literal.find("'")) if i != -1)]
+    return "f" in prefix.lower() or "t" in prefix.lower()
+
+
+def _raw_depth(text: str) -> int:
+    """The deepest bracket nesting in `text`, counting every bracket (strings included)."""
+    depth = deepest = 0
+    for match in _BRACKETS_RE.finditer(text):
+        if match.group() in _OPENING:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:
+            depth -= 1
+    return deepest

@@ -211,6 +211,11 @@ def _nested(opening: str, closing: str, depth: int = 5000) -> str:
         pytest.param(_nested("a[", "]"), id="subscripts"),
         pytest.param(_nested("f(x=", ")"), id="keyword-calls"),
         pytest.param(_nested("(lambda: ", ")"), id="lambdas"),
+        pytest.param('x = f"{' + "(" * 5000 + "1" + ")" * 5000 + '}"\n', id="inside-an-f-string"),
+        pytest.param(
+            'x = f"{' + "(" * 150 + "f'{" + "[" * 150 + "1" + "]" * 150 + "}'" + ")" * 150 + '}"\n',
+            id="f-string-in-f-string",
+        ),
     ],
 )
 def test_brackets_nested_5000_deep_are_refused_before_parsing(project: Path, text: str) -> None:
