@@ -12,6 +12,9 @@ from dataclasses import dataclass
 MAX_NESTING = 200
 _BRACKETS_RE = re.compile(r"[()\[\]{}]")
 _OPENING = frozenset("([{")
+# libcst 1.9.0 also segfaults on lambdas nested 3,500 deep (CPython refuses 3,000 with a
+# MemoryError); they are refused past this many, far beyond any real code
+MAX_LAMBDA_NESTING = 1000
 _COOKIE_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 _BLANK_OR_COMMENT_RE = re.compile(rb"^[ \t\f]*(?:#|$)")
 
@@ -156,3 +159,40 @@ def _raw_depth(text: str) -> int:
         elif depth:
             depth -= 1
     return deepest
+
+
+def lambdas_too_deep(text: str) -> tuple[int, int] | None:
+    """(line, depth) where lambdas nest in each other's bodies deeper than MAX_LAMBDA_NESTING.
+
+    Counted on tokens: a lambda's body ends at a comma, `for` or `:` at its own bracket depth,
+    at a bracket closing below it, or at the end of the statement. A text that cannot be
+    tokenized is judged on its count of `lambda` words alone."""
+    if text.count("lambda") <= MAX_LAMBDA_NESTING:
+        return None
+    depth = 0
+    open_lambdas: list[list[int]] = []  # [bracket depth, 1 while still in its parameters]
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            kind, string = token.type, token.string
+            if kind == tokenize.NAME and string == "lambda":
+                open_lambdas.append([depth, 1])
+                if len(open_lambdas) > MAX_LAMBDA_NESTING:
+                    return token.start[0], len(open_lambdas)
+            elif kind in (tokenize.NEWLINE, tokenize.ENDMARKER) or string == ";":
+                open_lambdas.clear()
+                depth = 0
+            elif string in _OPENING:
+                depth += 1
+            elif string in ")]}":
+                depth = max(depth - 1, 0)
+                while open_lambdas and open_lambdas[-1][0] > depth:
+                    open_lambdas.pop()
+            elif open_lambdas and open_lambdas[-1][0] == depth:
+                if string == ":" and open_lambdas[-1][1]:
+                    open_lambdas[-1][1] = 0  # the parameters end, the body begins
+                elif string in (",", ":", "for") and not open_lambdas[-1][1]:
+                    while open_lambdas and open_lambdas[-1][0] == depth and not open_lambdas[-1][1]:
+                        open_lambdas.pop()
+    except (tokenize.TokenError, SyntaxError):
+        return (1, text.count("lambda")) if text.count("lambda") > 3 * MAX_LAMBDA_NESTING else None
+    return None

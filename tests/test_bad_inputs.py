@@ -243,6 +243,29 @@ def test_deep_trees_with_a_finding_are_a_diagnostic_not_a_crash(project: Path, t
     assert scan(project) == [("MLD001", "deep.py", 1, 1, "cannot analyse: code nests too deeply"), SMELL]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("x = " + "lambda: " * 5000 + "1\n", id="lambdas"),
+        pytest.param("x = " + "lambda a, b=(1, 2): " * 5000 + "a\n", id="lambdas-with-parameters"),
+        pytest.param("x = " + "lambda: 1 if a else " * 5000 + "1\n", id="lambdas-in-conditionals"),
+    ],
+)
+def test_lambdas_nested_5000_deep_are_refused_before_parsing(project: Path, text: str) -> None:
+    # libcst 1.9.0's native parser segfaults on lambdas nested 3,500 deep; CPython refuses 3,000
+    (project / "deep.py").write_text(text)
+    assert scan(project) == [
+        ("MLD001", "deep.py", 1, 1, "syntax error: lambdas nest too deeply to parse safely (over 1000 levels)"),
+        SMELL,
+    ]
+
+
+def test_many_lambdas_side_by_side_are_fine(project: Path) -> None:
+    table = ", ".join(f"{i}: lambda a, b=(1, 2): a if b else lambda: {i}" for i in range(1500))
+    (project / "dispatch.py").write_text("DISPATCH = {" + table + "}\n" + SMELLY)
+    assert scan(project) == [("MLD201", "dispatch.py", 3, 5, SMELL_MESSAGE), SMELL]
+
+
 def test_brackets_in_strings_and_comments_do_not_count_as_nesting(project: Path) -> None:
     text = 'PATTERN = "' + "(" * 300 + '"\n# ' + "[" * 300 + "\n" + SMELLY
     (project / "strings.py").write_text(text)
