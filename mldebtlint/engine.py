@@ -21,7 +21,7 @@ from mldebtlint.detectors.base import Detector, PendingReport
 from mldebtlint.discovery import Candidate, _spec
 from mldebtlint.ftypes import FileResult, Finding, Position, Severity, Suppression
 from mldebtlint.positions import locate
-from mldebtlint.sources import SourceError, decode_python, lambdas_too_deep, nesting_too_deep
+from mldebtlint.sources import SourceError, decode_python, nesting_too_deep, operators_too_deep
 from mldebtlint.suppressions import is_code_like, parse_suppressions
 from mldebtlint.traversal import Dispatch, walk
 
@@ -111,10 +111,10 @@ class Engine:
             message = f"syntax error: brackets nest deeper than Python allows ({depth} levels)"
             self._diagnostic(result, enabled, SYNTAX_ERROR, message, line)
             return result
-        lambdas = lambdas_too_deep(text)
-        if lambdas is not None:
-            line, depth = lambdas
-            message = f"syntax error: lambdas nest too deeply to parse safely (over {depth - 1} levels)"
+        chained = operators_too_deep(text)
+        if chained is not None:
+            line, depth = chained
+            message = f"syntax error: lambdas and unary operators nest too deeply to parse safely ({depth} levels)"
             self._diagnostic(result, enabled, SYNTAX_ERROR, message, line)
             return result
         try:

@@ -13,8 +13,11 @@ MAX_NESTING = 200
 _BRACKETS_RE = re.compile(r"[()\[\]{}]")
 _OPENING = frozenset("([{")
 # libcst 1.9.0 also segfaults on lambdas nested 3,500 deep (CPython refuses 3,000 with a
-# MemoryError); they are refused past this many, far beyond any real code
-MAX_LAMBDA_NESTING = 1000
+# MemoryError) and on 10,000 `not` or `-` in a row; they are refused past this many, far
+# beyond any real code
+MAX_OPERATOR_NESTING = 1000
+_PREFIX_OPERATORS = frozenset({"not", "await", "-", "+", "~"})
+_MAY_NEST_RE = re.compile(r"(?:[-+~][ \t]*){" + str(MAX_OPERATOR_NESTING) + "}")
 _COOKIE_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 _BLANK_OR_COMMENT_RE = re.compile(rb"^[ \t\f]*(?:#|$)")
 
@@ -161,38 +164,48 @@ def _raw_depth(text: str) -> int:
     return deepest
 
 
-def lambdas_too_deep(text: str) -> tuple[int, int] | None:
-    """(line, depth) where lambdas nest in each other's bodies deeper than MAX_LAMBDA_NESTING.
+def operators_too_deep(text: str) -> tuple[int, int] | None:
+    """(line, depth) where lambdas and unary operators nest deeper than MAX_OPERATOR_NESTING.
 
-    Counted on tokens: a lambda's body ends at a comma, `for` or `:` at its own bracket depth,
-    at a bracket closing below it, or at the end of the statement. A text that cannot be
-    tokenized is judged on its count of `lambda` words alone."""
-    if text.count("lambda") <= MAX_LAMBDA_NESTING:
+    Counted on tokens: the lambdas whose bodies are still open (a body ends at a comma, `for`
+    or `:` at the lambda's own bracket depth, at a bracket closing below it, or at the end of
+    the statement), plus the run of prefix operators (`not - + ~ await`) since the last
+    operand. Only texts with that many such words are tokenized at all. A text that cannot be
+    tokenized is judged on the raw count."""
+    words = text.count("lambda") + text.count("not") + text.count("await")
+    signs = text.count("-") + text.count("+") + text.count("~")
+    if words <= MAX_OPERATOR_NESTING and (signs <= MAX_OPERATOR_NESTING or not _MAY_NEST_RE.search(text)):
         return None
-    depth = 0
+    depth = run = 0
     open_lambdas: list[list[int]] = []  # [bracket depth, 1 while still in its parameters]
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             kind, string = token.type, token.string
-            if kind == tokenize.NAME and string == "lambda":
+            if string == "lambda" and kind == tokenize.NAME:
                 open_lambdas.append([depth, 1])
-                if len(open_lambdas) > MAX_LAMBDA_NESTING:
-                    return token.start[0], len(open_lambdas)
+            elif string in _PREFIX_OPERATORS and kind in (tokenize.NAME, tokenize.OP):
+                run += 1
             elif kind in (tokenize.NEWLINE, tokenize.ENDMARKER) or string == ";":
                 open_lambdas.clear()
-                depth = 0
+                depth = run = 0
             elif string in _OPENING:
                 depth += 1
             elif string in ")]}":
-                depth = max(depth - 1, 0)
+                depth, run = max(depth - 1, 0), 0
                 while open_lambdas and open_lambdas[-1][0] > depth:
                     open_lambdas.pop()
-            elif open_lambdas and open_lambdas[-1][0] == depth:
+            elif open_lambdas and open_lambdas[-1][0] == depth and string in (",", ":", "for"):
                 if string == ":" and open_lambdas[-1][1]:
                     open_lambdas[-1][1] = 0  # the parameters end, the body begins
-                elif string in (",", ":", "for") and not open_lambdas[-1][1]:
+                elif not open_lambdas[-1][1]:
                     while open_lambdas and open_lambdas[-1][0] == depth and not open_lambdas[-1][1]:
                         open_lambdas.pop()
+            elif kind in (tokenize.NAME, tokenize.NUMBER, tokenize.STRING) and not (
+                open_lambdas and open_lambdas[-1][1]
+            ):
+                run = 0  # an operand: the prefix operators before it are complete
+            if len(open_lambdas) + run > MAX_OPERATOR_NESTING:
+                return token.start[0], len(open_lambdas) + run
     except (tokenize.TokenError, SyntaxError):
-        return (1, text.count("lambda")) if text.count("lambda") > 3 * MAX_LAMBDA_NESTING else None
+        return (1, words) if words > 3 * MAX_OPERATOR_NESTING else None
     return None

@@ -249,21 +249,25 @@ def test_deep_trees_with_a_finding_are_a_diagnostic_not_a_crash(project: Path, t
         pytest.param("x = " + "lambda: " * 5000 + "1\n", id="lambdas"),
         pytest.param("x = " + "lambda a, b=(1, 2): " * 5000 + "a\n", id="lambdas-with-parameters"),
         pytest.param("x = " + "lambda: 1 if a else " * 5000 + "1\n", id="lambdas-in-conditionals"),
+        pytest.param("x = " + "not " * 10000 + "a\n", id="nots"),
+        pytest.param("x = " + "-" * 10000 + "a\n", id="minus-signs"),
+        pytest.param("x = " + "- ~ + " * 4000 + "a\n", id="unary-operators"),
+        pytest.param("x = " + "lambda: not " * 4000 + "a\n", id="lambdas-and-nots"),
     ],
 )
-def test_lambdas_nested_5000_deep_are_refused_before_parsing(project: Path, text: str) -> None:
-    # libcst 1.9.0's native parser segfaults on lambdas nested 3,500 deep; CPython refuses 3,000
+def test_lambdas_and_unary_operators_nested_deep_are_refused_before_parsing(project: Path, text: str) -> None:
+    # libcst 1.9.0's native parser segfaults on lambdas nested 3,500 deep (CPython refuses 3,000)
+    # and on 10,000 `not` or `-` in a row
     (project / "deep.py").write_text(text)
-    assert scan(project) == [
-        ("MLD001", "deep.py", 1, 1, "syntax error: lambdas nest too deeply to parse safely (over 1000 levels)"),
-        SMELL,
-    ]
+    message = "syntax error: lambdas and unary operators nest too deeply to parse safely (1001 levels)"
+    assert scan(project) == [("MLD001", "deep.py", 1, 1, message), SMELL]
 
 
-def test_many_lambdas_side_by_side_are_fine(project: Path) -> None:
-    table = ", ".join(f"{i}: lambda a, b=(1, 2): a if b else lambda: {i}" for i in range(1500))
-    (project / "dispatch.py").write_text("DISPATCH = {" + table + "}\n" + SMELLY)
-    assert scan(project) == [("MLD201", "dispatch.py", 3, 5, SMELL_MESSAGE), SMELL]
+def test_many_lambdas_and_operators_side_by_side_are_fine(project: Path) -> None:
+    table = ", ".join(f"{i}: lambda a, b=(1, 2): a if not b else lambda: -{i}" for i in range(1500))
+    chain = " and ".join(f"not -a{i} - -1" for i in range(1500))
+    (project / "dispatch.py").write_text(f"DISPATCH = {{{table}}}\n# {'-' * 3000}\nx = {chain}\n" + SMELLY)
+    assert scan(project) == [("MLD201", "dispatch.py", 5, 5, SMELL_MESSAGE), SMELL]
 
 
 def test_brackets_in_strings_and_comments_do_not_count_as_nesting(project: Path) -> None:
