@@ -21,7 +21,7 @@ from mldebtlint.detectors.base import Detector, PendingReport
 from mldebtlint.discovery import Candidate, _spec
 from mldebtlint.ftypes import FileResult, Finding, Position, Severity, Suppression
 from mldebtlint.positions import locate
-from mldebtlint.sources import SourceError, decode_python, nesting_too_deep, operators_too_deep
+from mldebtlint.sources import SourceError, decode_python, too_deep_to_parse
 from mldebtlint.suppressions import is_code_like, parse_suppressions
 from mldebtlint.traversal import Dispatch, walk
 
@@ -105,16 +105,9 @@ class Engine:
         if result is None:
             result = FileResult(candidate.relpath)
         result.lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
-        deep = nesting_too_deep(text)
-        if deep is not None:
-            line, depth = deep
-            message = f"syntax error: brackets nest deeper than Python allows ({depth} levels)"
-            self._diagnostic(result, enabled, SYNTAX_ERROR, message, line)
-            return result
-        chained = operators_too_deep(text)
-        if chained is not None:
-            line, depth = chained
-            message = f"syntax error: lambdas and unary operators nest too deeply to parse safely ({depth} levels)"
+        refusal = too_deep_to_parse(text)
+        if refusal is not None:
+            line, message = refusal
             self._diagnostic(result, enabled, SYNTAX_ERROR, message, line)
             return result
         try:

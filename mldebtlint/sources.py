@@ -104,6 +104,19 @@ def _raw_cookie(data: bytes) -> str | None:
     return None
 
 
+def too_deep_to_parse(text: str) -> tuple[int, str] | None:
+    """(line, MLD001 message) when libcst must not see `text` (it would crash the process)."""
+    deep = nesting_too_deep(text)
+    if deep is not None:
+        return deep[0], f"syntax error: brackets nest deeper than Python allows ({deep[1]} levels)"
+    chained = operators_too_deep(text)
+    if chained is not None:
+        return chained[0], (
+            f"syntax error: lambdas and unary operators nest too deeply to parse safely ({chained[1]} levels)"
+        )
+    return None
+
+
 def nesting_too_deep(text: str) -> tuple[int, int] | None:
     """(line, depth) where brackets nest deeper than Python allows, else None.
 
