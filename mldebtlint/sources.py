@@ -13,10 +13,11 @@ MAX_NESTING = 200
 _BRACKETS_RE = re.compile(r"[()\[\]{}]")
 _OPENING = frozenset("([{")
 # libcst 1.9.0 also segfaults on lambdas nested 3,500 deep (CPython refuses 3,000 with a
-# MemoryError) and on 10,000 `not` or `-` in a row; they are refused past this many, far
-# beyond any real code
+# MemoryError), on 10,000 `not` or `-` in a row and on `a ** a ** ...` 10,000 long; they
+# are refused past this many, far beyond any real code
 MAX_OPERATOR_NESTING = 1000
 _PREFIX_OPERATORS = frozenset({"not", "await", "-", "+", "~"})
+_BINARY_KEYWORDS = frozenset({"and", "or", "if", "else", "in", "is", "for", "async", "from", "yield", "as"})
 _MAY_NEST_RE = re.compile(r"(?:[-+~][ \t]*){" + str(MAX_OPERATOR_NESTING) + "}")
 _COOKIE_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 _BLANK_OR_COMMENT_RE = re.compile(rb"^[ \t\f]*(?:#|$)")
@@ -112,7 +113,7 @@ def too_deep_to_parse(text: str) -> tuple[int, str] | None:
     chained = operators_too_deep(text)
     if chained is not None:
         return chained[0], (
-            f"syntax error: lambdas and unary operators nest too deeply to parse safely ({chained[1]} levels)"
+            f"syntax error: lambdas and operators nest too deeply to parse safely ({chained[1]} levels)"
         )
     return None
 
@@ -178,47 +179,64 @@ def _raw_depth(text: str) -> int:
 
 
 def operators_too_deep(text: str) -> tuple[int, int] | None:
-    """(line, depth) where lambdas and unary operators nest deeper than MAX_OPERATOR_NESTING.
+    """(line, depth) where lambdas and operators nest deeper than MAX_OPERATOR_NESTING.
 
-    Counted on tokens: the lambdas whose bodies are still open (a body ends at a comma, `for`
-    or `:` at the lambda's own bracket depth, at a bracket closing below it, or at the end of
-    the statement), plus the run of prefix operators (`not - + ~ await`) since the last
-    operand. Only texts with that many such words are tokenized at all. A text that cannot be
+    Counted on tokens, per statement: the lambdas whose bodies are still open (a body ends at a
+    comma, `for` or `:` at the lambda's own bracket depth, at a bracket closing below it, or at
+    the end of the statement), the run of prefix operators (`not - + ~ await`) since the last
+    operand, and the chain of right-nesting `**` since the last other binary operator. Only
+    texts with that many such words or signs are tokenized at all; a text that cannot be
     tokenized is judged on the raw count."""
-    words = text.count("lambda") + text.count("not") + text.count("await")
+    words = text.count("lambda") + text.count("not") + text.count("await") + text.count("**")
     signs = text.count("-") + text.count("+") + text.count("~")
     if words <= MAX_OPERATOR_NESTING and (signs <= MAX_OPERATOR_NESTING or not _MAY_NEST_RE.search(text)):
         return None
-    depth = run = 0
+    depth = run = power = 0
+    after_operand = False
     open_lambdas: list[list[int]] = []  # [bracket depth, 1 while still in its parameters]
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             kind, string = token.type, token.string
-            if string == "lambda" and kind == tokenize.NAME:
-                open_lambdas.append([depth, 1])
-            elif string in _PREFIX_OPERATORS and kind in (tokenize.NAME, tokenize.OP):
-                run += 1
-            elif kind in (tokenize.NEWLINE, tokenize.ENDMARKER) or string == ";":
+            in_parameters = bool(open_lambdas) and open_lambdas[-1][1] == 1
+            if kind in (tokenize.NEWLINE, tokenize.ENDMARKER) or string == ";":
                 open_lambdas.clear()
-                depth = run = 0
+                depth = run = power = 0
+                after_operand = False
+            elif kind in (tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT):
+                continue
+            elif string == "lambda" and kind == tokenize.NAME:
+                open_lambdas.append([depth, 1])
+                after_operand = False
+            elif string == "**" and kind == tokenize.OP and not in_parameters:
+                power += 1
+                after_operand = False
+            elif string in _PREFIX_OPERATORS and kind in (tokenize.NAME, tokenize.OP) and not after_operand:
+                run += 1
             elif string in _OPENING:
                 depth += 1
+                after_operand = False
             elif string in ")]}":
-                depth, run = max(depth - 1, 0), 0
+                depth, run, after_operand = max(depth - 1, 0), 0, True
                 while open_lambdas and open_lambdas[-1][0] > depth:
                     open_lambdas.pop()
-            elif open_lambdas and open_lambdas[-1][0] == depth and string in (",", ":", "for"):
-                if string == ":" and open_lambdas[-1][1]:
-                    open_lambdas[-1][1] = 0  # the parameters end, the body begins
-                elif not open_lambdas[-1][1]:
-                    while open_lambdas and open_lambdas[-1][0] == depth and not open_lambdas[-1][1]:
-                        open_lambdas.pop()
-            elif kind in (tokenize.NAME, tokenize.NUMBER, tokenize.STRING) and not (
-                open_lambdas and open_lambdas[-1][1]
-            ):
-                run = 0  # an operand: the prefix operators before it are complete
-            if len(open_lambdas) + run > MAX_OPERATOR_NESTING:
-                return token.start[0], len(open_lambdas) + run
+            elif string == ".":
+                after_operand = False  # attribute access binds tighter than any of them
+            elif kind in (tokenize.NAME, tokenize.NUMBER, tokenize.STRING) and string not in _BINARY_KEYWORDS:
+                after_operand = True
+                if not in_parameters:
+                    run = 0  # an operand: the prefix operators before it are complete
+            else:  # another operator: it ends power chains and unary runs
+                if open_lambdas and open_lambdas[-1][0] == depth and string in (",", ":", "for"):
+                    if string == ":" and in_parameters:
+                        open_lambdas[-1][1] = 0  # the parameters end, the body begins
+                    elif not in_parameters:
+                        while open_lambdas and open_lambdas[-1][0] == depth and not open_lambdas[-1][1]:
+                            open_lambdas.pop()
+                if not in_parameters:
+                    run = power = 0
+                after_operand = False
+            if len(open_lambdas) + run + power > MAX_OPERATOR_NESTING:
+                return token.start[0], len(open_lambdas) + run + power
     except (tokenize.TokenError, SyntaxError):
         return (1, words) if words > 3 * MAX_OPERATOR_NESTING else None
     return None

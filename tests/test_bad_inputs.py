@@ -253,19 +253,21 @@ def test_deep_trees_with_a_finding_are_a_diagnostic_not_a_crash(project: Path, t
         pytest.param("x = " + "-" * 10000 + "a\n", id="minus-signs"),
         pytest.param("x = " + "- ~ + " * 4000 + "a\n", id="unary-operators"),
         pytest.param("x = " + "lambda: not " * 4000 + "a\n", id="lambdas-and-nots"),
+        pytest.param("x = " + "**".join(["a"] * 10000) + "\n", id="powers"),
+        pytest.param("x = " + "**-".join(["a.b"] * 10000) + "\n", id="powers-of-negations"),
     ],
 )
 def test_lambdas_and_unary_operators_nested_deep_are_refused_before_parsing(project: Path, text: str) -> None:
     # libcst 1.9.0's native parser segfaults on lambdas nested 3,500 deep (CPython refuses 3,000)
-    # and on 10,000 `not` or `-` in a row
+    # and on 10,000 `not`, `-` or `a ** a` in a row
     (project / "deep.py").write_text(text)
-    message = "syntax error: lambdas and unary operators nest too deeply to parse safely (1001 levels)"
+    message = "syntax error: lambdas and operators nest too deeply to parse safely (1001 levels)"
     assert scan(project) == [("MLD001", "deep.py", 1, 1, message), SMELL]
 
 
 def test_many_lambdas_and_operators_side_by_side_are_fine(project: Path) -> None:
     table = ", ".join(f"{i}: lambda a, b=(1, 2): a if not b else lambda: -{i}" for i in range(1500))
-    chain = " and ".join(f"not -a{i} - -1" for i in range(1500))
+    chain = " and ".join(f"not -a{i} - -1 + a.b**2" for i in range(1500))
     (project / "dispatch.py").write_text(f"DISPATCH = {{{table}}}\n# {'-' * 3000}\nx = {chain}\n" + SMELLY)
     assert scan(project) == [("MLD201", "dispatch.py", 5, 5, SMELL_MESSAGE), SMELL]
 
