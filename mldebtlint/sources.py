@@ -18,6 +18,10 @@ _OPENING = frozenset("([{")
 MAX_OPERATOR_NESTING = 1000
 _PREFIX_OPERATORS = frozenset({"not", "await", "-", "+", "~"})
 _BINARY_KEYWORDS = frozenset({"and", "or", "if", "else", "in", "is", "for", "async", "from", "yield", "as"})
+# and on `a and a and ...` 10,000 long: libcst nests binary operators; CPython does not
+MAX_OPERATOR_CHAIN = 3000
+_BINARY_HINTS = (" and ", " or ", " if ", "+", "-", "*", "/", "%", "@", "|", "&", "^", "<", ">")
+_SEPARATORS = frozenset({",", ":", "=", ":=", "->", "for", "async", "as", "from", "yield"})
 _MAY_NEST_RE = re.compile(r"(?:[-+~][ \t]*){" + str(MAX_OPERATOR_NESTING) + "}")
 _COOKIE_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 _BLANK_OR_COMMENT_RE = re.compile(rb"^[ \t\f]*(?:#|$)")
@@ -184,14 +188,20 @@ def operators_too_deep(text: str) -> tuple[int, int] | None:
     Counted on tokens, per statement: the lambdas whose bodies are still open (a body ends at a
     comma, `for` or `:` at the lambda's own bracket depth, at a bracket closing below it, or at
     the end of the statement), the run of prefix operators (`not - + ~ await`) since the last
-    operand, and the chain of right-nesting `**` since the last other binary operator. Only
+    operand, and the chain of right-nesting `**` since the last other binary operator; and,
+    apart, the binary operators chained at one bracket depth (up to a comma, `:` or `=`). Only
     texts with that many such words or signs are tokenized at all; a text that cannot be
     tokenized is judged on the raw count."""
     words = text.count("lambda") + text.count("not") + text.count("await") + text.count("**")
     signs = text.count("-") + text.count("+") + text.count("~")
-    if words <= MAX_OPERATOR_NESTING and (signs <= MAX_OPERATOR_NESTING or not _MAY_NEST_RE.search(text)):
+    if (
+        words <= MAX_OPERATOR_NESTING
+        and (signs <= MAX_OPERATOR_NESTING or not _MAY_NEST_RE.search(text))
+        and sum(text.count(op) for op in _BINARY_HINTS) <= MAX_OPERATOR_CHAIN
+    ):
         return None
     depth = run = power = 0
+    chains = [0]  # binary operators in the chain at each bracket depth
     after_operand = False
     open_lambdas: list[list[int]] = []  # [bracket depth, 1 while still in its parameters]
     try:
@@ -201,6 +211,7 @@ def operators_too_deep(text: str) -> tuple[int, int] | None:
             if kind in (tokenize.NEWLINE, tokenize.ENDMARKER) or string == ";":
                 open_lambdas.clear()
                 depth = run = power = 0
+                chains = [0]
                 after_operand = False
             elif kind in (tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT):
                 continue
@@ -214,9 +225,12 @@ def operators_too_deep(text: str) -> tuple[int, int] | None:
                 run += 1
             elif string in _OPENING:
                 depth += 1
+                chains.append(0)
                 after_operand = False
             elif string in ")]}":
                 depth, run, after_operand = max(depth - 1, 0), 0, True
+                if len(chains) > 1:
+                    chains.pop()
                 while open_lambdas and open_lambdas[-1][0] > depth:
                     open_lambdas.pop()
             elif string == ".":
@@ -234,9 +248,12 @@ def operators_too_deep(text: str) -> tuple[int, int] | None:
                             open_lambdas.pop()
                 if not in_parameters:
                     run = power = 0
+                    chains[-1] = 0 if string in _SEPARATORS else chains[-1] + 1
                 after_operand = False
             if len(open_lambdas) + run + power > MAX_OPERATOR_NESTING:
                 return token.start[0], len(open_lambdas) + run + power
+            if chains[-1] > MAX_OPERATOR_CHAIN:
+                return token.start[0], chains[-1]
     except (tokenize.TokenError, SyntaxError):
         return (1, words) if words > 3 * MAX_OPERATOR_NESTING else None
     return None
