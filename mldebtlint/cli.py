@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -41,6 +42,8 @@ def _write(text: str, output_file: Path | None) -> None:
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, output_file)
     except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()  # never leave a partial report behind
         _fail(f"{output_file}: cannot write output: {exc.strerror or exc}")
 
 

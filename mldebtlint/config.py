@@ -281,7 +281,7 @@ def load_settings(start: Path, overrides: Overrides | None = None, cwd: Path | N
     try:
         fail_on = Severity.parse(fail_on_text)
     except ValueError as exc:
-        raise ConfigError(f"{'--fail-on' if overrides.fail_on else where}: {exc}") from None
+        raise ConfigError(f"{'--fail-on' if overrides.fail_on else f'{where}: `fail-on`'}: {exc}") from None
 
     force_exclude = table.get("force-exclude", False)
     if overrides.force_exclude is not None:

@@ -20,6 +20,8 @@ class Candidate:
 
     path: Path
     relpath: str
+    # why this entry cannot be read at all (an unreadable directory): reported as MLD002
+    unreadable: str | None = None
 
 
 @lru_cache(maxsize=64)
@@ -90,9 +92,14 @@ def discover(paths: list[Path], settings: Settings) -> list[Candidate]:
 
     def walk(directory: Path) -> None:
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError:
-            return  # an unreadable directory is skipped; nothing in it can be checked
+            with os.scandir(directory) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as exc:
+            # nothing in it can be checked: say so, rather than lose its files without a word
+            rel = relative_name(directory, settings.root)
+            reason = f"cannot read directory: {exc.strerror or type(exc).__name__}"
+            found.setdefault(rel, Candidate(directory, rel, unreadable=reason))
+            return
         for entry in entries:
             path = Path(entry.path)
             try:
@@ -106,7 +113,7 @@ def discover(paths: list[Path], settings: Settings) -> list[Candidate]:
                 add(path)
 
     for given in paths:
-        path = Path(os.path.abspath(given))
+        path = _inside_root(Path(os.path.abspath(given)), settings.root)
         if path.is_dir() and not path.is_symlink():
             if settings.force_exclude and ignores.excluded(path, is_dir=True):
                 continue
@@ -120,6 +127,16 @@ def discover(paths: list[Path], settings: Settings) -> list[Candidate]:
         else:
             raise ConfigError(f"{given}: no such file or directory")
     return [found[k] for k in sorted(found)]
+
+
+def _inside_root(path: Path, root: Path) -> Path:
+    """`path`, or its real path when only that lies under the (real) root: a symlink from
+    outside into the project must not make findings point outside it."""
+    if not path.is_relative_to(root) and path.exists():
+        real = path.resolve()
+        if real.is_relative_to(root):
+            return real
+    return path
 
 
 def _explicitly_excluded(path: Path, ignores: _Ignores) -> bool:

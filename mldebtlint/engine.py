@@ -8,6 +8,7 @@ import dataclasses
 import re
 import stat
 import sys
+import warnings
 from collections import Counter
 from dataclasses import replace
 
@@ -39,11 +40,12 @@ from mldebtlint.selection import (
     fingerprint,
     source_key,
 )
-from mldebtlint.sources import SourceError, decode_python, nesting_too_deep
+from mldebtlint.sources import SourceError, decode_python, too_deep_to_parse
 from mldebtlint.suppressions import parse_suppressions, suppressed_by
 from mldebtlint.traversal import Dispatch, walk
 
 _PARSER_PREFIX_RE = re.compile(r"^(parser error: )?(error at \d+:\d+: )?")
+TOO_DEEP_TO_ANALYSE = "cannot analyse: code nests too deeply"
 
 
 def with_line_hashes(result: FileResult, stored: str) -> FileResult:
@@ -91,6 +93,9 @@ class Engine(RuleSelection):
     def check(self, candidate: Candidate) -> FileResult:
         enabled = self._enabled_for(candidate.relpath)
         result = FileResult(candidate.relpath)
+        if candidate.unreadable is not None:
+            self._diagnostic(result, enabled, UNREADABLE, candidate.unreadable)
+            return result
         try:
             if not stat.S_ISREG(candidate.path.stat().st_mode):
                 # a FIFO or device named *.py would block or never end: never open it
@@ -152,10 +157,9 @@ class Engine(RuleSelection):
 
     def _check_source(self, candidate: Candidate, text: str, enabled: frozenset[str], result: FileResult) -> FileResult:
         result.lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
-        deep = nesting_too_deep(text)
-        if deep is not None:
-            line, depth = deep
-            message = f"syntax error: brackets nest deeper than Python allows ({depth} levels)"
+        refusal = too_deep_to_parse(text)
+        if refusal is not None:
+            line, message = refusal
             self._diagnostic(result, enabled, SYNTAX_ERROR, message, line)
             return result
         try:
@@ -171,8 +175,12 @@ class Engine(RuleSelection):
         reports = self._run_detectors(module, result, enabled, text, facts)
         nodes = {r.node for r in reports if r.span is None} | {r.statement for r in reports if r.statement is not None}
         nodes |= {f.node for f in facts} | {f.statement for f in facts if f.statement is not None}
-        spans = locate(module, nodes) if nodes else {}
-        findings = self._to_findings(module, text, candidate.relpath, reports, spans)
+        try:
+            spans = locate(module, nodes) if nodes else {}
+            findings = self._to_findings(module, text, candidate.relpath, reports, spans)
+        except RecursionError:  # positions and fingerprints regenerate code, which recurses deeper than the walk
+            self._diagnostic(result, enabled, SYNTAX_ERROR, TOO_DEEP_TO_ANALYSE)
+            return result
         result.data_accesses = _located_facts(module, facts, spans)
         self._apply_suppressions(text, findings, result, enabled)
         return result
@@ -201,7 +209,7 @@ class Engine(RuleSelection):
             for detector in self.detectors:
                 detector.end()
         except RecursionError:
-            self._diagnostic(result, enabled, SYNTAX_ERROR, "cannot analyse: code nests too deeply")
+            self._diagnostic(result, enabled, SYNTAX_ERROR, TOO_DEEP_TO_ANALYSE)
             facts.clear()
             return []
         except Exception as exc:  # a detector bug must not stop the scan or hide the file
@@ -297,7 +305,9 @@ def _describe_syntax_error(text: str, exc: cst.ParserSyntaxError) -> tuple[str, 
     """CPython's own message and position when it agrees the code is invalid (they are clearer
     than the parser's token list); it only compiles to an AST, nothing runs."""
     try:
-        compile(text, "<checked file>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # its warnings about the user's code are not ours to print
+            compile(text, "<checked file>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as error:
         return f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1
     except (ValueError, RecursionError, MemoryError):
