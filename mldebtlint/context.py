@@ -12,6 +12,8 @@ from itertools import count
 
 import libcst as cst
 
+from mldebtlint.notebooks import Magic
+
 # a binding whose value is unknown (a parameter, a loop target, an augmented assignment)
 UNKNOWN: cst.BaseExpression | None = None
 
@@ -66,9 +68,13 @@ def assigned_names(target: cst.BaseExpression) -> list[cst.Name]:
 class FileContext:
     """Name resolution for one file, updated as the walk goes."""
 
-    def __init__(self, module: cst.Module | None = None, text: str | None = None) -> None:
+    def __init__(
+        self, module: cst.Module | None = None, text: str | None = None, magics: tuple[Magic, ...] = ()
+    ) -> None:
         self.module = module or cst.Module(body=())
         self._text = text
+        # a notebook's blanked IPython magics (`%run x.ipynb`, `%%R` cells); none in a .py file
+        self.magics = magics
         self.scopes: list[Scope] = [Scope("module")]
         self.statements: list[cst.CSTNode] = []
         self.functions: list[cst.FunctionDef] = []

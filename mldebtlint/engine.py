@@ -27,6 +27,7 @@ from mldebtlint.notebooks import (
     INVALID_NOTEBOOK,
     NON_PYTHON_NOTEBOOK,
     NOTEBOOK_SUFFIX,
+    Magic,
     NotebookError,
     read_notebook,
 )
@@ -138,7 +139,7 @@ class Engine(RuleSelection):
             self._diagnostic(result, enabled, INVALID_NOTEBOOK, exc.message, exc.line, exc.column)
         else:
             if notebook.is_python:
-                self._check_source(candidate, notebook.code, enabled, result)
+                self._check_source(candidate, notebook.code, enabled, result, notebook.magics)
                 notebook.place(result)
                 result.data_accesses = [notebook.place_fact(fact) for fact in result.data_accesses]
             else:
@@ -155,7 +156,14 @@ class Engine(RuleSelection):
         result = FileResult(candidate.relpath) if result is None else result
         return with_line_hashes(self._check_source(candidate, text, enabled, result), text)
 
-    def _check_source(self, candidate: Candidate, text: str, enabled: frozenset[str], result: FileResult) -> FileResult:
+    def _check_source(
+        self,
+        candidate: Candidate,
+        text: str,
+        enabled: frozenset[str],
+        result: FileResult,
+        magics: tuple[Magic, ...] = (),
+    ) -> FileResult:
         result.lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
         refusal = too_deep_to_parse(text)
         if refusal is not None:
@@ -172,7 +180,7 @@ class Engine(RuleSelection):
             self._diagnostic(result, enabled, SYNTAX_ERROR, f"cannot parse: {type(exc).__name__}: {exc}")
             return result
         facts: list[PendingFact] = []
-        reports = self._run_detectors(module, result, enabled, text, facts)
+        reports = self._run_detectors(module, result, enabled, text, facts, magics)
         nodes = {r.node for r in reports if r.span is None} | {r.statement for r in reports if r.statement is not None}
         nodes |= {f.node for f in facts} | {f.statement for f in facts if f.statement is not None}
         try:
@@ -198,8 +206,9 @@ class Engine(RuleSelection):
         enabled: frozenset[str],
         text: str,
         facts: list[PendingFact],
+        magics: tuple[Magic, ...] = (),
     ) -> list[PendingReport]:
-        ctx = FileContext(module, text)
+        ctx = FileContext(module, text, magics)
         reports: list[PendingReport] = []
         for detector in self.detectors:
             detector.facts = facts

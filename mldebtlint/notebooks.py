@@ -67,6 +67,16 @@ class CodeCell:
 
 
 @dataclass(frozen=True)
+class Magic:
+    """An IPython line or cell magic that was blanked: where it stood in the joined module."""
+
+    line: int  # 1-based line of the joined module
+    column: int  # 0-based
+    text: str  # the magic as written, e.g. `%run prepare.ipynb` or `%%R -i df`
+    body_lines: int = 0  # a cell magic: the non-blank lines of the cell below it
+
+
+@dataclass(frozen=True)
 class Notebook:
     """A notebook read for checking: the joined code and the map back to cells and raw lines."""
 
@@ -75,6 +85,7 @@ class Notebook:
     cells: tuple[CodeCell, ...]  # code cells that hold at least one line, in order
     raw: str
     raw_line_starts: tuple[int, ...]
+    magics: tuple[Magic, ...] = ()
 
     @property
     def is_python(self) -> bool:
@@ -212,6 +223,7 @@ def _language(document: dict[str, Any]) -> str:
 def _join(cells: list[dict[str, Any]], language: str, raw: str, spans: list[list[tuple[int, int]]] | None) -> Notebook:
     lines: list[str] = []
     code_cells: list[CodeCell] = []
+    magics: list[Magic] = []
     for number, cell in enumerate(cells, start=1):
         if cell.get("cell_type") != "code":
             continue
@@ -232,10 +244,32 @@ def _join(cells: list[dict[str, Any]], language: str, raw: str, spans: list[list
                 pieces=_pieces(parts, spans[number - 1]) if spans is not None else (),
             )
         )
-        lines.extend(mask_ipython(cell_lines))
+        masked = mask_ipython(cell_lines)
+        magics.extend(_blanked_magics(cell_lines, masked, len(lines) + 1))
+        lines.extend(masked)
     code = "\n".join(lines) + "\n" if lines else ""
     line_starts = (0, *(m.end() for m in re.finditer("\n", raw)))
-    return Notebook(code, language, tuple(code_cells), raw, line_starts)
+    return Notebook(code, language, tuple(code_cells), raw, line_starts, tuple(magics))
+
+
+def _blanked_magics(original: list[str], masked: list[str], first_line: int) -> list[Magic]:
+    """The magics `mask_ipython` blanked in one cell (a cell magic once, with its body size)."""
+    first = next((i for i, line in enumerate(original) if line.strip()), None)
+    if first is None:
+        return []
+    found: list[Magic] = []
+    if _CELL_MAGIC_RE.match(original[first]):
+        body = sum(1 for line in original[first + 1 :] if line.strip())
+        found.append(Magic(first_line + first, 0, original[first].strip(), body))
+        if all(not line.strip() for line in masked):
+            return found  # a non-Python cell magic: its body is another language, not magics
+    for index, (line, after) in enumerate(zip(original, masked, strict=True)):
+        if index == first and found:
+            continue
+        stripped = line.strip()
+        if stripped and after.strip() in ("", "pass") and after != line:
+            found.append(Magic(first_line + index, len(line) - len(line.lstrip()), stripped))
+    return found
 
 
 def _split_lines(text: str) -> tuple[list[str], list[int]]:

@@ -19,6 +19,9 @@ _SHELL_PREFIXES = frozenset({"sudo", "nohup", "time", "exec", "env", "nice"})
 _SQL_START_RE = re.compile(r"^\s*(?:--[^\n]*\n\s*)*(select|with|insert|update|delete|create|merge)\b", re.IGNORECASE)
 
 
+_CELL_MAGIC_RE = re.compile(r"%%(\w+)")
+
+
 class MultipleLanguage(Detector):
     """Three shapes, each matched by qualified name through imports and aliases:
 
@@ -32,6 +35,8 @@ class MultipleLanguage(Detector):
 
     PARAMS: ClassVar[dict[str, Any]] = {
         "sql-lines": 20,
+        # notebook cell magics that run another language: magic name -> language
+        "cell-magics": {"R": "R", "julia": "Julia", "octave": "Octave", "matlab": "MATLAB", "scala": "Scala"},
         "process-calls": [],
         "programs": {},
         "bridges": {},
@@ -48,6 +53,23 @@ class MultipleLanguage(Detector):
         self.sql_methods = frozenset(self.params["sql-methods"])
         self.sql_functions = frozenset(self.params["sql-functions"])
         self.sql_function_last = frozenset(name.rsplit(".", 1)[-1] for name in self.sql_functions)
+
+    # -- notebook cells in another language -------------------------------------------------
+    def end(self) -> None:
+        for magic in self.ctx.magics:
+            match = _CELL_MAGIC_RE.match(magic.text)
+            if not match:
+                continue
+            name = match.group(1)
+            language = self.params["cell-magics"].get(name)
+            if language is not None:
+                message = f"a `%%{name}` cell runs {language} inside this Python notebook ({magic.body_lines} lines)"
+            elif name == "sql" and magic.body_lines >= self.params["sql-lines"]:
+                message = f"a `%%sql` cell embeds a {magic.body_lines}-line SQL query in this notebook"
+            else:
+                continue
+            end = (magic.line, magic.column + len(magic.text))
+            self.report_span((magic.line, magic.column), end, message, key=magic.text, statement_line=magic.line)
 
     # -- bridges ----------------------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> None:

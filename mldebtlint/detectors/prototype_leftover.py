@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -13,6 +14,9 @@ from mldebtlint.detectors.literals import followed, number_value
 from mldebtlint.ftypes import Rule
 
 _MAX_DEPTH = 10
+
+
+_RUN_NOTEBOOK_RE = re.compile(r"%run\s+(?:-\S+\s+)*(\S+\.ipynb)\b")
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,16 @@ class PrototypeLeftover(Detector):
             self.found[id(node)] = _Subsample(node, what, base, size, callee)
 
     def end(self) -> None:
+        for magic in self.ctx.magics:
+            match = _RUN_NOTEBOOK_RE.match(magic.text)
+            if match:
+                self.report_span(
+                    (magic.line, magic.column),
+                    (magic.line, magic.column + len(magic.text)),
+                    f"`%run {match.group(1)}` runs another notebook inside this one: prototype code in the system",
+                    key=magic.text,
+                    statement_line=magic.line,
+                )
         for found in self.found.values():
             if found.base is not None and any(row >= (found.size or 0) for row in self.rows_read.get(found.base, ())):
                 continue  # `X[:1000]` and `X[1000:]` (or `X[1004]`): a train/test split, not a subsample
