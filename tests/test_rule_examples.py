@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mldebtlint.api import check_text
+from mldebtlint.api import check_paths, check_text
 from mldebtlint.catalog import builtin_catalog
 from mldebtlint.config import Overrides, load_settings
 from mldebtlint.ftypes import Example, Rule
@@ -30,7 +30,11 @@ def test_rule_example(rule: Rule, index: int, example: Example, project: Path) -
     expected = sorted(
         (n, m.group(1)) for n, line in enumerate(code.splitlines(), start=1) for m in EXPECT_RE.finditer(line)
     )
-    report = check_text(code, example.filename, settings)
+    if example.filename.endswith((".py", ".ipynb")):
+        report = check_text(code, example.filename, settings)
+    else:  # a dependency declaration (requirements.txt, pyproject.toml): the project pass reads it
+        (project / example.filename).write_text(code, encoding="utf-8")
+        report = check_paths([project], settings, jobs=1)
     found = sorted((f.start.line, f.code) for f in report.findings if f.code == rule.code)
     assert found == [e for e in expected if e[1] == rule.code]
     if rule.code != "MLD001":
