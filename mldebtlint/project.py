@@ -16,7 +16,7 @@ from mldebtlint.config import Settings
 from mldebtlint.data_formats import is_url
 from mldebtlint.detectors import DETECTORS, PROJECT_DETECTORS
 from mldebtlint.discovery import _Ignores
-from mldebtlint.ftypes import DataAccess, FileResult, Finding, Position, Rule
+from mldebtlint.ftypes import DataAccess, FileResult, Finding, HyperparameterSetting, Position, Rule
 from mldebtlint.manifest import DataManifest, load_manifest
 from mldebtlint.selection import RuleSelection, fingerprint, source_key
 from mldebtlint.suppressions import suppressed_by
@@ -69,6 +69,7 @@ class ProjectFacts:
     sites: tuple[DataSite, ...]
     manifest: DataManifest
     root: Path | None = None  # where dependency declarations (requirements, pyproject) are read
+    hyperparameters: tuple[tuple[str, HyperparameterSetting], ...] = ()  # (file, setting), in path order
 
     def reads(self) -> Iterable[DataSite]:
         return (s for s in self.sites if s.access.kind == "read")
@@ -101,6 +102,22 @@ def declaration_site(file: str, line: int, column: int, width: int, text: str) -
     return DataSite(file, access)
 
 
+def setting_site(file: str, setting: HyperparameterSetting) -> DataSite:
+    """The site of a hyper-parameter literal, with its notebook cell positions."""
+    site = declaration_site(file, setting.start.line, setting.start.column, 0, setting.key)
+    access = dataclasses.replace(
+        site.access,
+        end=setting.end,
+        statement_line=setting.statement_line,
+        cell=setting.cell,
+        cell_start=setting.cell_start,
+        cell_end=setting.cell_end,
+        raw_start=setting.raw_start,
+        raw_end=setting.raw_end,
+    )
+    return DataSite(file, access)
+
+
 @dataclass(frozen=True)
 class ProjectFinding:
     """A project detector's finding, at a data site."""
@@ -115,7 +132,8 @@ def collect_facts(results: list[FileResult], settings: Settings) -> ProjectFacts
     sites = tuple(DataSite(r.path, a) for r in sorted(results, key=lambda r: r.path) for a in r.data_accesses)
     ignores = _Ignores(settings)
     manifest = load_manifest(settings.root, settings.data_dependencies, lambda d: ignores.excluded(d, is_dir=True))
-    return ProjectFacts(sites, manifest, settings.root)
+    settings_found = tuple((r.path, h) for r in sorted(results, key=lambda r: r.path) for h in r.hyperparameters)
+    return ProjectFacts(sites, manifest, settings.root, settings_found)
 
 
 class ProjectDetector:

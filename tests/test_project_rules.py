@@ -97,3 +97,49 @@ def test_broken_declaration_files_are_passed_over(tmp_path: Path) -> None:
     (tmp_path / "environment.yml").write_text("dependencies: [\n", encoding="utf-8")
     (tmp_path / "requirements.txt").write_bytes(b"\xff\xfetorch\n")
     assert [r.name for r in load_dependencies(tmp_path).requirements] == []
+
+
+def test_conflicting_hyperparameters_name_the_other_file_and_value() -> None:
+    assert _findings("conflicts", "MLD502") == [
+        ("MLD502", "src/finetune.py", 6, 50),
+        ("MLD502", "train.py", 8, 33),  # its lr=1e-3 agrees with src/evaluate.py's 0.001
+    ]
+    root = PROJECT_RULES / "conflicts"
+    result = run_cli(
+        "check", str(root), "--format", "json", "--exit-zero", "--no-cache", "--select", "MLD502", cwd=root
+    )
+    messages = [r["message"] for r in json.loads(result.output)["results"]]
+    assert messages[0].startswith("hyper-parameter `lr=3e-4` conflicts with `lr=0.001` in src/evaluate.py:6")
+
+
+def test_equal_values_other_sinks_one_file_and_other_pipelines_are_near_misses(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "a.py").write_text(
+        "import torch\nfrom torch.utils.data import DataLoader\n\n"
+        "DataLoader([], batch_size=64)\nDataLoader([], batch_size=32)\ntorch.optim.SGD([], lr=0.1)\n"
+        'open("data.csv")\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "b.py").write_text(
+        "import torch\nfrom torch.utils.data import DataLoader\n\nDataLoader([], batch_size=64.0)\n"
+        "torch.optim.Adam([], lr=0.5)\nDataLoader([], batch_size=BATCH)\nopen('data.csv')\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "c.py").write_text("import torch\n\ntorch.optim.SGD([], lr=0.9)\n", encoding="utf-8")
+    result = run_cli("check", str(tmp_path), "--format", "json", "--exit-zero", "--no-cache", cwd=tmp_path)
+    codes = [(r["code"], r["filename"], r["location"]["row"]) for r in json.loads(result.output)["results"]]
+    # b.py's 64.0 agrees with a.py's 64; Adam is not SGD; c.py shares no data file with a.py
+    assert [c for c in codes if c[0] == "MLD502"] == []
+
+
+def test_cold_and_warm_runs_give_the_same_conflicts(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "conflicts"
+    shutil.copytree(PROJECT_RULES / "conflicts", root)
+    runs = [
+        run_cli("check", str(root), "--format", "json", "--exit-zero", "--select", "MLD502", cwd=root).output
+        for _ in range(2)
+    ]
+    assert [r["location"]["row"] for r in json.loads(runs[1])["results"]] == [6, 8]
+    assert runs[0] == runs[1]

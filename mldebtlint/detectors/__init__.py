@@ -38,6 +38,7 @@ DETECTORS: dict[str, str] = {
     "undeclared-consumer": "mldebtlint.detectors.data_dependencies:UndeclaredConsumer",
     "intermediate-file": "mldebtlint.detectors.data_dependencies:IntermediateFile",
     "unpinned-ml-dependency": "mldebtlint.detectors.dependency_pins:UnpinnedMlDependency",
+    "conflicting-hyperparameter": "mldebtlint.detectors.hyperparameter_conflicts:ConflictingHyperparameter",
 }
 
 
@@ -45,7 +46,13 @@ DETECTORS: dict[str, str] = {
 PROJECT_DETECTORS = frozenset(
     name
     for name, target in DETECTORS.items()
-    if target.startswith(("mldebtlint.detectors.data_dependencies:", "mldebtlint.detectors.dependency_pins:"))
+    if target.startswith(
+        (
+            "mldebtlint.detectors.data_dependencies:",
+            "mldebtlint.detectors.dependency_pins:",
+            "mldebtlint.detectors.hyperparameter_conflicts:",
+        )
+    )
 )
 
 
