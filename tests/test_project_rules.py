@@ -143,3 +143,19 @@ def test_cold_and_warm_runs_give_the_same_conflicts(tmp_path: Path) -> None:
     ]
     assert [r["location"]["row"] for r in json.loads(runs[1])["results"]] == [6, 8]
     assert runs[0] == runs[1]
+
+
+def test_a_conflict_is_suppressed_at_its_line(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "conflicts"
+    shutil.copytree(PROJECT_RULES / "conflicts", root)
+    finetune = root / "src" / "finetune.py"
+    finetune.write_text(
+        finetune.read_text(encoding="utf-8").replace("lr=3e-4)", "lr=3e-4)  # noqa: MLD502"), encoding="utf-8"
+    )
+    result = run_cli(
+        "check", str(root), "--format", "json", "--exit-zero", "--no-cache", "--select", "MLD502", cwd=root
+    )
+    found = [(r["filename"], r["location"]["row"]) for r in json.loads(result.output)["results"]]
+    assert found == [("train.py", 8)]
