@@ -23,10 +23,18 @@ from typing import Any
 from mldebtlint import __version__
 from mldebtlint.config import Settings
 from mldebtlint.discovery import Candidate
-from mldebtlint.ftypes import DataAccess, FileResult, Finding, Position, Severity, Suppression
+from mldebtlint.ftypes import (
+    DataAccess,
+    FileResult,
+    Finding,
+    HyperparameterSetting,
+    Position,
+    Severity,
+    Suppression,
+)
 
 CACHE_DIR_NAME = ".mldebtlint_cache"
-SCHEMA = 2  # bump when the entry format or what a FileResult holds changes
+SCHEMA = 3  # bump when the entry format or what a FileResult holds changes
 MAX_AGE = 30 * 24 * 3600  # seconds an entry or a directory may go unused before pruning
 PRUNE_EVERY = 24 * 3600
 TOUCH_AFTER = 24 * 3600  # refresh an entry's mtime on a hit at most this often
@@ -38,7 +46,9 @@ CACHEDIR_TAG = (
 _PRUNE_STAMP = ".last-prune"
 
 # the only types an entry may hold: decoding builds nothing else
-_DATACLASSES: dict[str, type] = {cls.__name__: cls for cls in (FileResult, Finding, Position, Suppression, DataAccess)}
+_DATACLASSES: dict[str, type] = {
+    cls.__name__: cls for cls in (FileResult, Finding, Position, Suppression, DataAccess, HyperparameterSetting)
+}
 
 
 class CacheFormatError(ValueError):

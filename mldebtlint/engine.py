@@ -20,8 +20,9 @@ from mldebtlint.context import FileContext
 from mldebtlint.detectors import PROJECT_DETECTORS, detector_class
 from mldebtlint.detectors.base import Detector, PendingFact, PendingReport
 from mldebtlint.detectors.data_access import DataAccessCollector
+from mldebtlint.detectors.hyperparameters import hyperparameter_collector
 from mldebtlint.discovery import Candidate
-from mldebtlint.ftypes import DataAccess, FileResult, Finding, Position
+from mldebtlint.ftypes import DataAccess, FileResult, Finding, HyperparameterSetting, Position
 from mldebtlint.line_hash import line_hashes
 from mldebtlint.notebooks import (
     INVALID_NOTEBOOK,
@@ -88,6 +89,9 @@ class Engine(RuleSelection):
         # facts feed the project pass and `deps`; one collector serves every project rule
         if collect_facts or self.project_codes:
             self.detectors.append(DataAccessCollector())
+        collector = hyperparameter_collector(settings, self.project_codes)
+        if collector is not None:
+            self.detectors.append(collector)
         self.dispatch = Dispatch(self.detectors)
 
     # -- the per-file pass ----------------------------------------------------------------
@@ -142,6 +146,7 @@ class Engine(RuleSelection):
                 self._check_source(candidate, notebook.code, enabled, result, notebook.magics)
                 notebook.place(result)
                 result.data_accesses = [notebook.place_fact(fact) for fact in result.data_accesses]
+                result.hyperparameters = [notebook.place_fact(fact) for fact in result.hyperparameters]
             else:
                 message = f"notebook skipped: its kernel language is {notebook.language}, not Python"
                 self._diagnostic(result, enabled, NON_PYTHON_NOTEBOOK, message)
@@ -189,7 +194,9 @@ class Engine(RuleSelection):
         except RecursionError:  # positions and fingerprints regenerate code, which recurses deeper than the walk
             self._diagnostic(result, enabled, SYNTAX_ERROR, TOO_DEEP_TO_ANALYSE)
             return result
-        result.data_accesses = _located_facts(module, facts, spans)
+        located = _located_facts(module, facts, spans)
+        result.data_accesses = [f for f in located if isinstance(f, DataAccess)]
+        result.hyperparameters = [f for f in located if isinstance(f, HyperparameterSetting)]
         self._apply_suppressions(text, findings, result, enabled)
         return result
 
@@ -291,7 +298,9 @@ class Engine(RuleSelection):
             self._check_suppression(suppression, used.get(index, set()), result, enabled)
 
 
-def _located_facts(module: cst.Module, facts: list[PendingFact], spans: dict[cst.CSTNode, Span]) -> list[DataAccess]:
+def _located_facts(
+    module: cst.Module, facts: list[PendingFact], spans: dict[cst.CSTNode, Span]
+) -> list[DataAccess | HyperparameterSetting]:
     """Facts with their positions and fingerprint keys, in source order."""
     located = []
     for pending in facts:

@@ -158,6 +158,27 @@ class DataAccess:
     raw_end: Position | None = None
 
 
+@dataclass(frozen=True)
+class HyperparameterSetting:
+    """A per-file fact for the project pass: a numeric literal passed as a hyper-parameter
+    (`lr=0.01`) to a sink (the MLD501 lists), wherever the file reads its configuration."""
+
+    name: str  # the keyword: lr, n_estimators, batch_size, ...
+    value: str  # the literal as written
+    number: float  # its value, for comparing `1e-3` with `0.001`
+    sink: str  # the callee's qualified name, or `.method` for a sink method
+    key: str = ""  # normalised source of the argument: keys fingerprints
+    kind: str = "hyperparameter"  # facts sort by (line, column, kind)
+    start: Position = Position(0, 0)
+    end: Position = Position(0, 0)
+    statement_line: int = 0
+    cell: int | None = None
+    cell_start: Position | None = None
+    cell_end: Position | None = None
+    raw_start: Position | None = None
+    raw_end: Position | None = None
+
+
 @dataclass
 class FileResult:
     """Everything the per-file pass learned about one file."""
@@ -168,6 +189,7 @@ class FileResult:
     lines: int = 0
     # facts for the project pass, and what it needs to apply this file's suppressions
     data_accesses: list[DataAccess] = field(default_factory=list)
+    hyperparameters: list[HyperparameterSetting] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     # (own-line comment line, next code line) and (suppression index, code) pairs used in this pass:
     # lists of tuples, so that the cache's JSON entries can hold them

@@ -13,9 +13,9 @@ import bisect
 import json
 import re
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
-from mldebtlint.ftypes import DataAccess, FileResult, Finding, Position, Severity
+from mldebtlint.ftypes import DataAccess, FileResult, Finding, HyperparameterSetting, Position, Severity
 
 NOTEBOOK_SUFFIX = ".ipynb"
 INVALID_NOTEBOOK = "MLD004"
@@ -43,6 +43,9 @@ class NotebookError(Exception):
         self.message = message
         self.line = line
         self.column = column
+
+
+_Fact = TypeVar("_Fact", DataAccess, HyperparameterSetting)
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ class Notebook:
             (self._place_finding(f), replace(s, line=self._cell_line(s.line)[1])) for f, s in result.suppressed
         ]
 
-    def place_fact(self, fact: DataAccess) -> DataAccess:
+    def place_fact(self, fact: _Fact) -> _Fact:
         """A data fact with its cell, cell positions and raw .ipynb positions filled in."""
         probe = Finding("", "", "", fact.start, fact.end, Severity.INFO, "")
         placed = self._place_finding(probe)

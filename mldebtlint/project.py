@@ -9,13 +9,14 @@ import posixpath
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 from mldebtlint.config import Settings
 from mldebtlint.data_formats import is_url
 from mldebtlint.detectors import DETECTORS, PROJECT_DETECTORS
 from mldebtlint.discovery import _Ignores
-from mldebtlint.ftypes import DataAccess, FileResult, Finding, Rule
+from mldebtlint.ftypes import DataAccess, FileResult, Finding, HyperparameterSetting, Position, Rule
 from mldebtlint.manifest import DataManifest, load_manifest
 from mldebtlint.selection import RuleSelection, fingerprint, source_key
 from mldebtlint.suppressions import suppressed_by
@@ -67,12 +68,54 @@ class ProjectFacts:
 
     sites: tuple[DataSite, ...]
     manifest: DataManifest
+    root: Path | None = None  # where dependency declarations (requirements, pyproject) are read
+    hyperparameters: tuple[tuple[str, HyperparameterSetting], ...] = ()  # (file, setting), in path order
 
     def reads(self) -> Iterable[DataSite]:
         return (s for s in self.sites if s.access.kind == "read")
 
     def writes(self) -> Iterable[DataSite]:
         return (s for s in self.sites if s.access.kind == "write")
+
+
+def declaration_site(file: str, line: int, column: int, width: int, text: str) -> DataSite:
+    """A site in a file that is not Python (a requirements file, a pyproject): a line and column."""
+    start = Position(line, column)
+    access = DataAccess(
+        kind="declare",
+        api="",
+        path=file,
+        prefix="",
+        expression=text,
+        format="unknown",
+        store="file",
+        function="<module>",
+        trains=False,
+        predicts=False,
+        script_trains=False,
+        script_predicts=False,
+        key=" ".join(text.split()),
+        start=start,
+        end=Position(line, column + width),
+        statement_line=line,
+    )
+    return DataSite(file, access)
+
+
+def setting_site(file: str, setting: HyperparameterSetting) -> DataSite:
+    """The site of a hyper-parameter literal, with its notebook cell positions."""
+    site = declaration_site(file, setting.start.line, setting.start.column, 0, setting.key)
+    access = dataclasses.replace(
+        site.access,
+        end=setting.end,
+        statement_line=setting.statement_line,
+        cell=setting.cell,
+        cell_start=setting.cell_start,
+        cell_end=setting.cell_end,
+        raw_start=setting.raw_start,
+        raw_end=setting.raw_end,
+    )
+    return DataSite(file, access)
 
 
 @dataclass(frozen=True)
@@ -89,7 +132,8 @@ def collect_facts(results: list[FileResult], settings: Settings) -> ProjectFacts
     sites = tuple(DataSite(r.path, a) for r in sorted(results, key=lambda r: r.path) for a in r.data_accesses)
     ignores = _Ignores(settings)
     manifest = load_manifest(settings.root, settings.data_dependencies, lambda d: ignores.excluded(d, is_dir=True))
-    return ProjectFacts(sites, manifest)
+    settings_found = tuple((r.path, h) for r in sorted(results, key=lambda r: r.path) for h in r.hyperparameters)
+    return ProjectFacts(sites, manifest, settings.root, settings_found)
 
 
 class ProjectDetector:
@@ -152,7 +196,10 @@ def run_project_pass(settings: Settings, results: list[FileResult]) -> list[File
             by_file.setdefault(found.site.file, []).append(found)
     selection = RuleSelection(settings, frozenset(d.rule.code for d in detectors))
     extra = []
-    for result in sorted(results, key=lambda r: r.path):
+    checked = {r.path for r in results}
+    # files that are not Python (requirements, pyproject) have no per-file result: an empty one
+    declared = [FileResult(path) for path in by_file if path not in checked]
+    for result in sorted([*results, *declared], key=lambda r: r.path):
         found_here = by_file.get(result.path, [])
         if not found_here and not result.suppressions:
             continue

@@ -37,12 +37,22 @@ DETECTORS: dict[str, str] = {
     "feedback-loop": "mldebtlint.detectors.data_dependencies:DirectFeedbackLoop",
     "undeclared-consumer": "mldebtlint.detectors.data_dependencies:UndeclaredConsumer",
     "intermediate-file": "mldebtlint.detectors.data_dependencies:IntermediateFile",
+    "unpinned-ml-dependency": "mldebtlint.detectors.dependency_pins:UnpinnedMlDependency",
+    "conflicting-hyperparameter": "mldebtlint.detectors.hyperparameter_conflicts:ConflictingHyperparameter",
 }
 
 
 # project detectors run after every file, in the main process: their module never imports libcst
 PROJECT_DETECTORS = frozenset(
-    name for name, target in DETECTORS.items() if target.startswith("mldebtlint.detectors.data_dependencies:")
+    name
+    for name, target in DETECTORS.items()
+    if target.startswith(
+        (
+            "mldebtlint.detectors.data_dependencies:",
+            "mldebtlint.detectors.dependency_pins:",
+            "mldebtlint.detectors.hyperparameter_conflicts:",
+        )
+    )
 )
 
 

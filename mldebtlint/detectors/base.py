@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import libcst as cst
 
 from mldebtlint.context import FileContext
-from mldebtlint.ftypes import DataAccess, Rule
+from mldebtlint.ftypes import DataAccess, HyperparameterSetting, Rule
 
 
 @dataclass
@@ -33,7 +33,7 @@ class PendingFact:
     """A fact before positions are known: the node it is about and the fact itself."""
 
     node: cst.CSTNode
-    fact: DataAccess
+    fact: DataAccess | HyperparameterSetting
     statement: cst.CSTNode | None
 
 
@@ -109,6 +109,8 @@ class Detector:
             )
         )
 
-    def record(self, node: cst.CSTNode, fact: DataAccess, *, statement: cst.CSTNode | None = None) -> None:
+    def record(
+        self, node: cst.CSTNode, fact: DataAccess | HyperparameterSetting, *, statement: cst.CSTNode | None = None
+    ) -> None:
         """Keep a fact for the project pass; the engine fills in its position."""
         self.facts.append(PendingFact(node, fact, statement if statement is not None else self.ctx.statement))
