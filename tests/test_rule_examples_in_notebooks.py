@@ -20,6 +20,7 @@ from mldebtlint.ftypes import Example, Rule
 
 EXPECT_RE = re.compile(r"#\s*expect:\s*(MLD\d{3})")
 _CONTINUATIONS = ("else", "elif", "except", "finally", "case", ")", "]", "}", "@")
+_MULTI_FILE_RE = re.compile(r"^# file: \S+$", re.MULTILINE)
 # examples whose finding is about the file as a whole, not a place in a cell
 _FILE_LEVEL = {"MLD001"}
 
@@ -68,7 +69,10 @@ def _cases() -> list[tuple[Rule, int, Example]]:
         (rule, i, ex)
         for rule in builtin_catalog().rules.values()
         for i, ex in enumerate(rule.examples)
-        if ex.kind == "bad" and rule.code not in _FILE_LEVEL
+        if ex.kind == "bad"
+        and rule.code not in _FILE_LEVEL
+        and ex.filename.endswith(".py")  # requirements files and the like are not code cells
+        and not _MULTI_FILE_RE.search(ex.code)  # several files of one project: not one notebook
     ]
 
 
