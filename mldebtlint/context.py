@@ -34,16 +34,20 @@ class Scope:
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
 
 
-def dotted_name(node: cst.BaseExpression) -> str | None:
-    """`a.b.c` for a Name/Attribute chain, else None."""
+def attribute_chain(node: cst.BaseExpression) -> tuple[cst.Name | None, list[str]]:
+    """`a.b.c` as (the Name `a`, ["b", "c"]); (None, ...) when the chain starts elsewhere."""
     parts: list[str] = []
     while isinstance(node, cst.Attribute):
         parts.append(node.attr.value)
         node = node.value
-    if not isinstance(node, cst.Name):
-        return None
-    parts.append(node.value)
-    return ".".join(reversed(parts))
+    parts.reverse()
+    return (node if isinstance(node, cst.Name) else None), parts
+
+
+def dotted_name(node: cst.BaseExpression) -> str | None:
+    """`a.b.c` for a Name/Attribute chain, else None."""
+    head, parts = attribute_chain(node)
+    return None if head is None else ".".join([head.value, *parts])
 
 
 def _import_target(node: cst.BaseExpression) -> str:
@@ -156,13 +160,10 @@ class FileContext:
 
     def qualified_name(self, node: cst.BaseExpression, before: int | None = None, depth: int = 0) -> str | None:
         """`pandas.read_csv` for `pd.read_csv` under `import pandas as pd`; None if not imported."""
-        parts: list[str] = []
-        while isinstance(node, cst.Attribute):
-            parts.append(node.attr.value)
-            node = node.value
-        if not isinstance(node, cst.Name):
+        head, parts = attribute_chain(node)
+        if head is None:
             return None
-        binding = self.lookup(node.value, before)
+        binding = self.lookup(head.value, before)
         if binding is None:
             return None
         if binding.qualified is not None:
@@ -175,7 +176,7 @@ class FileContext:
             base = resolved
         else:
             return None
-        return ".".join([base, *reversed(parts)])
+        return ".".join([base, *parts])
 
     def resolve_value(
         self, node: cst.BaseExpression, before: int | None = None

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from mldebtlint.config import Settings
 from mldebtlint.data_formats import is_url
-from mldebtlint.detectors import DETECTORS, PROJECT_DETECTORS
+from mldebtlint.detectors import DETECTORS, PROJECT_DETECTORS, checked_params
 from mldebtlint.discovery import _Ignores
 from mldebtlint.ftypes import DataAccess, FileResult, Finding, HyperparameterSetting, Position, Rule
 from mldebtlint.manifest import DataManifest, load_manifest
@@ -148,10 +148,7 @@ class ProjectDetector:
 
     def __init__(self, rule: Rule, params: dict[str, Any]) -> None:
         self.rule = rule
-        unknown = sorted(set(params) - set(self.PARAMS))
-        if unknown:
-            raise ValueError(f"{rule.source}: detector parameter `{unknown[0]}` is not one of {sorted(self.PARAMS)}")
-        self.params = {**self.PARAMS, **params}
+        self.params = checked_params(rule, self.PARAMS, params)
 
     def check(self, facts: ProjectFacts) -> Iterable[ProjectFinding]:
         """The findings of this rule over the whole project."""

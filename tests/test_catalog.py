@@ -59,3 +59,11 @@ def test_duplicate_code_names_both_files(tmp_path: Path) -> None:
     _write(tmp_path, "b.toml", GOOD.replace('name = "fixed-threshold"', 'name = "other"'))
     with pytest.raises(CatalogError, match=r"b\.toml: duplicate rule code MLD601 \(also in .*a\.toml\)"):
         load_catalog((tmp_path,))
+
+
+def test_unknown_detector_parameter_names_the_rule_file() -> None:
+    from mldebtlint.detectors.thresholds import FixedThreshold
+
+    rule = load_catalog((builtin_rules_dir(),)).rules["MLD601"]
+    with pytest.raises(ValueError, match=r"MLD601-fixed-threshold\.toml: detector parameter `colour` is not one of"):
+        FixedThreshold(rule, {"colour": 1})

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mldebtlint.detectors.base import Detector
+    from mldebtlint.ftypes import Rule
     from mldebtlint.project import ProjectDetector
+
+
+def checked_params(rule: Rule, declared: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
+    """A detector's parameters: its declared defaults overridden by the rule's; an undeclared
+    name is an error naming the rule file (a typo in a rule file must not pass silently)."""
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        raise ValueError(f"{rule.source}: detector parameter `{unknown[0]}` is not one of {sorted(declared)}")
+    return {**declared, **given}
+
 
 # name used in rules/*.toml -> "module:Class"; the engine's own diagnostics bind to "engine".
 DETECTORS: dict[str, str] = {

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 import libcst as cst
 
 from mldebtlint.context import FileContext
+from mldebtlint.detectors import checked_params
 from mldebtlint.ftypes import DataAccess, HyperparameterSetting, Rule
 
 
@@ -49,10 +50,7 @@ class Detector:
 
     def __init__(self, rule: Rule, params: dict[str, Any]) -> None:
         self.rule = rule
-        unknown = sorted(set(params) - set(self.PARAMS))
-        if unknown:
-            raise ValueError(f"{rule.source}: detector parameter `{unknown[0]}` is not one of {sorted(self.PARAMS)}")
-        self.params = {**self.PARAMS, **params}
+        self.params = checked_params(rule, self.PARAMS, params)
         self.ctx = FileContext()
         self.reports: list[PendingReport] = []
         self.facts: list[PendingFact] = []  # the engine sets the file's list before `begin`
