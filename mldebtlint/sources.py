@@ -60,9 +60,6 @@ def decode_python(data: bytes) -> SourceText:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        lenient = _decode_with_bad_comments(data, encoding)
-        if lenient is not None:
-            return SourceText(lenient.removeprefix("\ufeff"), encoding)
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise SourceError(
@@ -76,26 +73,6 @@ def decode_python(data: bytes) -> SourceText:
     if text.startswith("\ufeff"):
         text = text[1:]
     return SourceText(text, encoding)
-
-
-def _decode_with_bad_comments(data: bytes, encoding: str) -> str | None:
-    """The text with undecodable bytes as U+FFFD if they all lie in comments, else None.
-
-    CPython never decodes comments, so it runs files with stray latin-1 bytes in them
-    (`# Kunden\xfc`); refusing those would lose every finding in the file."""
-    text = data.decode(encoding, errors="replace")
-    comments: dict[int, int] = {}
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.COMMENT:
-                comments[token.start[0]] = token.start[1]
-    except (tokenize.TokenError, SyntaxError):
-        return None
-    for number, line in enumerate(io.StringIO(text), start=1):  # numbered as tokenize does
-        column = line.find("\ufffd")
-        if column != -1 and (number not in comments or column < comments[number]):
-            return None
-    return text
 
 
 def _raw_cookie(data: bytes) -> str | None:
