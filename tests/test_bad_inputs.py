@@ -141,7 +141,7 @@ def test_bad_file_gives_its_diagnostic_and_the_scan_goes_on(
             id="latin1-cookie",
         ),
         pytest.param(
-            b"# M\xfcller -*- coding: latin-1 -*-\nfrom datasets import load_dataset\nd = load_dataset(\"imdb\")\n",
+            b'# M\xfcller -*- coding: latin-1 -*-\nfrom datasets import load_dataset\nd = load_dataset("imdb")\n',
             3,
             5,
             id="latin1-cookie-on-a-latin1-line",
@@ -370,3 +370,13 @@ def test_describing_a_syntax_error_prints_no_python_warnings(project: Path) -> N
         warnings.simplefilter("always")
         assert scan(project) == [SMELL, ("MLD001", "warns.py", 4, 7, "syntax error: invalid syntax")]
     assert [str(w.message) for w in caught] == []
+
+
+def test_non_utf8_byte_in_a_comment_is_undecodable_as_python_says(project: Path) -> None:
+    """CPython 3.11 refuses such a file ("Non-UTF-8 code starting with '\\xe9' ... on line 4"),
+    so it is not Python source it would run: one MLD003, not a silent pass."""
+    (project / "notes.py").write_bytes(b"x = 1\ny = 2\nz = 3\n# caf\xe9\n")
+    found = scan(project)
+    code, path, line, _column, _message = found[0]
+    assert (code, path, line) == ("MLD003", "notes.py", 4)
+    assert [other[1] for other in found[1:]] == ["smelly.py"]
