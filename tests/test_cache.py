@@ -152,3 +152,35 @@ def test_an_unwritable_cache_dir_is_not_fatal(project: Path) -> None:
     result = run_cli("check", ".", "--cache-dir", str(project / "blocker" / "cache"), cwd=project)
     assert result.exit_code == 0
     assert result.output == "No findings in 1 file.\n"
+
+
+def test_two_processes_sharing_one_cache_both_give_the_full_result(tmp_path: Path) -> None:
+    """Cache under contention: two `check` processes on the same tree and cache directory at
+    once both report every finding, and a third run, answered from that cache, agrees."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    for index in range(40):
+        (project / f"step_{index:02}.py").write_text(
+            "from datasets import load_dataset\n" + "x = 1\n" * index + f"d = load_dataset('set{index}')\n"
+        )
+    cache = tmp_path / "cache"
+    command = [sys.executable, "-m", "mldebtlint", "check", ".", "--format", "json", "--cache-dir", str(cache)]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    runs = [
+        subprocess.Popen([*command, "--jobs", jobs], cwd=project, env=env, stdout=subprocess.PIPE, text=True)
+        for jobs in ("1", "2")
+    ]
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    uncached = subprocess.run(
+        [*command, "--no-cache"], cwd=project, env=env, capture_output=True, text=True, check=False
+    ).stdout
+    warm = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False).stdout
+    assert len(json.loads(uncached)["results"]) == 40
+    assert outputs == [uncached, uncached]
+    assert warm == uncached

@@ -84,3 +84,22 @@ def test_check_never_imports_or_runs_the_checked_code(trapped: tuple[Path, Path]
     assert report["summary"]["files_checked"] == len(TRAPS)
     assert {r["code"] for r in report["results"]} == {"MLD201"}
     assert list(markers.iterdir()) == []
+
+
+def test_deps_and_notebooks_never_run_the_code(trapped: tuple[Path, Path]) -> None:
+    project, markers = trapped
+    cell = {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {},
+        "outputs": [],
+        "source": [*_trap(markers / "notebook").splitlines(keepends=True), "!touch " + str(markers / "shell")],
+    }
+    notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (project / "analysis.ipynb").write_text(json.dumps(notebook))
+    checked = _mldebtlint("check", ".", "--format", "json", "--no-cache", cwd=project)
+    assert checked.returncode == 1, checked.stderr
+    assert json.loads(checked.stdout)["summary"]["files_checked"] == len(TRAPS) + 1
+    manifest = _mldebtlint("deps", ".", "--format", "json", cwd=project)
+    assert manifest.returncode == 0, manifest.stderr
+    assert list(markers.iterdir()) == []
