@@ -24,6 +24,8 @@ from mldebtlint import __version__
 from mldebtlint.config import Settings
 from mldebtlint.discovery import Candidate
 from mldebtlint.ftypes import (
+    ConfigSetting,
+    ConfigUsage,
     DataAccess,
     FileResult,
     Finding,
@@ -34,7 +36,7 @@ from mldebtlint.ftypes import (
 )
 
 CACHE_DIR_NAME = ".mldebtlint_cache"
-SCHEMA = 3  # bump when the entry format or what a FileResult holds changes
+SCHEMA = 4  # bump when the entry format or what a FileResult holds changes
 MAX_AGE = 30 * 24 * 3600  # seconds an entry or a directory may go unused before pruning
 PRUNE_EVERY = 24 * 3600
 TOUCH_AFTER = 24 * 3600  # refresh an entry's mtime on a hit at most this often
@@ -47,7 +49,17 @@ _PRUNE_STAMP = ".last-prune"
 
 # the only types an entry may hold: decoding builds nothing else
 _DATACLASSES: dict[str, type] = {
-    cls.__name__: cls for cls in (FileResult, Finding, Position, Suppression, DataAccess, HyperparameterSetting)
+    cls.__name__: cls
+    for cls in (
+        FileResult,
+        Finding,
+        Position,
+        Suppression,
+        DataAccess,
+        HyperparameterSetting,
+        ConfigUsage,
+        ConfigSetting,
+    )
 }
 
 

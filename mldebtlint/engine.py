@@ -10,7 +10,6 @@ import stat
 import sys
 import warnings
 from collections import Counter
-from dataclasses import replace
 
 import libcst as cst
 
@@ -19,11 +18,20 @@ from mldebtlint.config import Settings
 from mldebtlint.context import FileContext
 from mldebtlint.detectors import PROJECT_DETECTORS, detector_class
 from mldebtlint.detectors.base import Detector, PendingFact, PendingReport
+from mldebtlint.detectors.config_usage import ConfigUsageCollector
 from mldebtlint.detectors.data_access import DataAccessCollector
 from mldebtlint.detectors.hyperparameters import hyperparameter_collector
 from mldebtlint.discovery import Candidate
-from mldebtlint.ftypes import DataAccess, FileResult, Finding, HyperparameterSetting, Position
-from mldebtlint.line_hash import line_hashes
+from mldebtlint.ftypes import (
+    ConfigSetting,
+    DataAccess,
+    FileResult,
+    Finding,
+    HyperparameterSetting,
+    PlacedFact,
+    Position,
+)
+from mldebtlint.line_hash import with_line_hashes
 from mldebtlint.notebooks import (
     INVALID_NOTEBOOK,
     NON_PYTHON_NOTEBOOK,
@@ -48,14 +56,6 @@ from mldebtlint.traversal import Dispatch, walk
 
 _PARSER_PREFIX_RE = re.compile(r"^(parser error: )?(error at \d+:\d+: )?")
 TOO_DEEP_TO_ANALYSE = "cannot analyse: code nests too deeply"
-
-
-def with_line_hashes(result: FileResult, stored: str) -> FileResult:
-    """Give each finding GitHub's line hash, from the file as stored (GitHub reads it as UTF-8)."""
-    if result.findings:
-        hashes = line_hashes(stored, ((f.raw_start or f.start).line for f in result.findings))
-        result.findings = [replace(f, line_hash=hashes.get((f.raw_start or f.start).line)) for f in result.findings]
-    return result
 
 
 def normalized_source(module: cst.Module, node: cst.CSTNode) -> str:
@@ -93,6 +93,7 @@ class Engine(RuleSelection):
         if collector is not None:
             self.detectors.append(collector)
         self.dispatch = Dispatch(self.detectors)
+        self.config_collectors = [d for d in self.detectors if isinstance(d, ConfigUsageCollector)]
 
     # -- the per-file pass ----------------------------------------------------------------
     def check(self, candidate: Candidate) -> FileResult:
@@ -147,6 +148,8 @@ class Engine(RuleSelection):
                 notebook.place(result)
                 result.data_accesses = [notebook.place_fact(fact) for fact in result.data_accesses]
                 result.hyperparameters = [notebook.place_fact(fact) for fact in result.hyperparameters]
+                if result.config is not None:
+                    result.config.settings = [notebook.place_fact(fact) for fact in result.config.settings]
             else:
                 message = f"notebook skipped: its kernel language is {notebook.language}, not Python"
                 self._diagnostic(result, enabled, NON_PYTHON_NOTEBOOK, message)
@@ -197,6 +200,10 @@ class Engine(RuleSelection):
         located = _located_facts(module, facts, spans)
         result.data_accesses = [f for f in located if isinstance(f, DataAccess)]
         result.hyperparameters = [f for f in located if isinstance(f, HyperparameterSetting)]
+        for collector in self.config_collectors:
+            if collector.usage is not None:
+                result.config = collector.usage
+                result.config.settings = [f for f in located if isinstance(f, ConfigSetting)]
         self._apply_suppressions(text, findings, result, enabled)
         return result
 
@@ -298,9 +305,7 @@ class Engine(RuleSelection):
             self._check_suppression(suppression, used.get(index, set()), result, enabled)
 
 
-def _located_facts(
-    module: cst.Module, facts: list[PendingFact], spans: dict[cst.CSTNode, Span]
-) -> list[DataAccess | HyperparameterSetting]:
+def _located_facts(module: cst.Module, facts: list[PendingFact], spans: dict[cst.CSTNode, Span]) -> list[PlacedFact]:
     """Facts with their positions and fingerprint keys, in source order."""
     located = []
     for pending in facts:
@@ -315,7 +320,7 @@ def _located_facts(
                 statement_line=statement_line,
             )
         )
-    located.sort(key=lambda fact: (fact.start.line, fact.start.column, fact.kind))
+    located.sort(key=lambda fact: (fact.start.line, fact.start.column, getattr(fact, "kind", "")))
     return located
 
 

@@ -121,8 +121,26 @@ class Suppression:
     reason: str = ""
 
 
+@dataclass(frozen=True, kw_only=True)
+class PlacedFact:
+    """Where a per-file fact stands: the engine fills these in once the walk is done (a
+    notebook's facts are then placed in their cells). Keyword-only, shared by every fact."""
+
+    key: str = ""  # normalised source of the node: keys fingerprints
+    # positions in the checked code (a notebook's joined cells): what suppressions match against
+    start: Position = Position(0, 0)
+    end: Position = Position(0, 0)
+    statement_line: int = 0
+    # notebooks: where the fact stands in its cell, and in the .ipynb as stored
+    cell: int | None = None
+    cell_start: Position | None = None
+    cell_end: Position | None = None
+    raw_start: Position | None = None
+    raw_end: Position | None = None
+
+
 @dataclass(frozen=True)
-class DataAccess:
+class DataAccess(PlacedFact):
     """A per-file fact for the project pass: one read or write of data at one call site.
 
     `path` is the file, URL or name the call reads or writes, resolved through simple
@@ -145,21 +163,10 @@ class DataAccess:
     script_predicts: bool
     writes_predictions: bool = False  # the written value derives from a model's predictions
     verified: bool = False  # a checksum is computed or passed in the same function
-    key: str = ""  # normalised source of the call: keys fingerprints
-    # positions in the checked code (a notebook's joined cells): what suppressions match against
-    start: Position = Position(0, 0)
-    end: Position = Position(0, 0)
-    statement_line: int = 0
-    # notebooks: where the site stands in its cell, and in the .ipynb as stored
-    cell: int | None = None
-    cell_start: Position | None = None
-    cell_end: Position | None = None
-    raw_start: Position | None = None
-    raw_end: Position | None = None
 
 
 @dataclass(frozen=True)
-class HyperparameterSetting:
+class HyperparameterSetting(PlacedFact):
     """A per-file fact for the project pass: a numeric literal passed as a hyper-parameter
     (`lr=0.01`) to a sink (the MLD501 lists), wherever the file reads its configuration."""
 
@@ -167,16 +174,38 @@ class HyperparameterSetting:
     value: str  # the literal as written
     number: float  # its value, for comparing `1e-3` with `0.001`
     sink: str  # the callee's qualified name, or `.method` for a sink method
-    key: str = ""  # normalised source of the argument: keys fingerprints
     kind: str = "hyperparameter"  # facts sort by (line, column, kind)
-    start: Position = Position(0, 0)
-    end: Position = Position(0, 0)
-    statement_line: int = 0
-    cell: int | None = None
-    cell_start: Position | None = None
-    cell_end: Position | None = None
-    raw_start: Position | None = None
-    raw_end: Position | None = None
+
+
+@dataclass(frozen=True)
+class ConfigSetting(PlacedFact):
+    """A per-file fact for MLD503: a configuration setting defined or read at one place.
+
+    `kind` is "option" (an argparse option the file defines and parses itself: `name` is its
+    dest), "undefined-option" (`args.name` read from a namespace whose parser, built in this
+    file, defines no such option), "config-load" (`name` is the path of a YAML/TOML/JSON file
+    loaded and bound to a name; `dynamic` when that name is used as a whole, e.g. `**cfg`) or
+    "config-key" (`cfg["name"]` read from the config file `source`)."""
+
+    kind: str
+    name: str
+    text: str  # as written: `--learning-rate`, `args.lr`, the path expression
+    source: str = ""  # config-key: the loaded file's path
+    dynamic: bool = False
+
+
+@dataclass
+class ConfigUsage:
+    """A per-file fact for MLD503: every name the file could read a setting by, and where its
+    parsed namespace goes. Sorted lists, so that cached and fresh results are equal."""
+
+    reads: list[str] = field(default_factory=list)  # attribute names loaded, identifier-like strings
+    writes: list[str] = field(default_factory=list)  # attribute names assigned, setattr/set_defaults names
+    # modules the parsed namespace is handed to (`train(args)` after `from train import train`);
+    # relative imports keep their dots. "" stands for somewhere unknown (a library, a method)
+    escapes: list[str] = field(default_factory=list)
+    dynamic: bool = False  # the namespace is read as a whole: vars(args), args.__dict__, **vars(args)
+    settings: list[ConfigSetting] = field(default_factory=list)
 
 
 @dataclass
@@ -190,6 +219,7 @@ class FileResult:
     # facts for the project pass, and what it needs to apply this file's suppressions
     data_accesses: list[DataAccess] = field(default_factory=list)
     hyperparameters: list[HyperparameterSetting] = field(default_factory=list)
+    config: ConfigUsage | None = None  # MLD503's facts, when it is enabled
     suppressions: list[Suppression] = field(default_factory=list)
     # (own-line comment line, next code line) and (suppression index, code) pairs used in this pass:
     # lists of tuples, so that the cache's JSON entries can hold them

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
+
+from mldebtlint.ftypes import FileResult
 
 BLOCK_SIZE = 100
 BASE = 37
@@ -73,3 +76,11 @@ def line_hashes(text: str, lines: Iterable[int]) -> dict[int, str]:
         window = stream[start : start + BLOCK_SIZE]
         hashes[target] = f"{_hash_window(window)}:{_occurrence(stream, window, start)}"
     return hashes
+
+
+def with_line_hashes(result: FileResult, stored: str) -> FileResult:
+    """Give each finding GitHub's line hash, from the file as stored (GitHub reads it as UTF-8)."""
+    if result.findings:
+        hashes = line_hashes(stored, ((f.raw_start or f.start).line for f in result.findings))
+        result.findings = [replace(f, line_hash=hashes.get((f.raw_start or f.start).line)) for f in result.findings]
+    return result

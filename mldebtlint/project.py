@@ -16,7 +16,17 @@ from mldebtlint.config import Settings
 from mldebtlint.data_formats import is_url
 from mldebtlint.detectors import DETECTORS, PROJECT_DETECTORS, checked_params
 from mldebtlint.discovery import _Ignores
-from mldebtlint.ftypes import DataAccess, FileResult, Finding, HyperparameterSetting, Position, Rule
+from mldebtlint.ftypes import (
+    ConfigUsage,
+    DataAccess,
+    FileResult,
+    Finding,
+    HyperparameterSetting,
+    PlacedFact,
+    Position,
+    Rule,
+)
+from mldebtlint.line_hash import with_line_hashes
 from mldebtlint.manifest import DataManifest, load_manifest
 from mldebtlint.selection import RuleSelection, fingerprint, source_key
 from mldebtlint.suppressions import suppressed_by
@@ -70,6 +80,8 @@ class ProjectFacts:
     manifest: DataManifest
     root: Path | None = None  # where dependency declarations (requirements, pyproject) are read
     hyperparameters: tuple[tuple[str, HyperparameterSetting], ...] = ()  # (file, setting), in path order
+    config: tuple[tuple[str, ConfigUsage], ...] = ()  # (file, MLD503's facts), in path order
+    checked: frozenset[str] = frozenset()  # every checked path, as findings name them
 
     def reads(self) -> Iterable[DataSite]:
         return (s for s in self.sites if s.access.kind == "read")
@@ -102,20 +114,12 @@ def declaration_site(file: str, line: int, column: int, width: int, text: str) -
     return DataSite(file, access)
 
 
-def setting_site(file: str, setting: HyperparameterSetting) -> DataSite:
-    """The site of a hyper-parameter literal, with its notebook cell positions."""
-    site = declaration_site(file, setting.start.line, setting.start.column, 0, setting.key)
-    access = dataclasses.replace(
-        site.access,
-        end=setting.end,
-        statement_line=setting.statement_line,
-        cell=setting.cell,
-        cell_start=setting.cell_start,
-        cell_end=setting.cell_end,
-        raw_start=setting.raw_start,
-        raw_end=setting.raw_end,
-    )
-    return DataSite(file, access)
+def fact_site(file: str, fact: PlacedFact) -> DataSite:
+    """The site of a per-file fact (a hyper-parameter literal, a config setting), with its
+    notebook cell positions."""
+    site = declaration_site(file, fact.start.line, fact.start.column, 0, fact.key)
+    placement = {f.name: getattr(fact, f.name) for f in dataclasses.fields(PlacedFact)}
+    return DataSite(file, dataclasses.replace(site.access, **placement))
 
 
 @dataclass(frozen=True)
@@ -132,8 +136,11 @@ def collect_facts(results: list[FileResult], settings: Settings) -> ProjectFacts
     sites = tuple(DataSite(r.path, a) for r in sorted(results, key=lambda r: r.path) for a in r.data_accesses)
     ignores = _Ignores(settings)
     manifest = load_manifest(settings.root, settings.data_dependencies, lambda d: ignores.excluded(d, is_dir=True))
-    settings_found = tuple((r.path, h) for r in sorted(results, key=lambda r: r.path) for h in r.hyperparameters)
-    return ProjectFacts(sites, manifest, settings.root, settings_found)
+    ordered = sorted(results, key=lambda r: r.path)
+    settings_found = tuple((r.path, h) for r in ordered for h in r.hyperparameters)
+    config = tuple((r.path, r.config) for r in ordered if r.config is not None)
+    checked = frozenset(r.path for r in results)
+    return ProjectFacts(sites, manifest, settings.root, settings_found, config, checked)
 
 
 class ProjectDetector:
@@ -200,8 +207,19 @@ def run_project_pass(settings: Settings, results: list[FileResult]) -> list[File
         found_here = by_file.get(result.path, [])
         if not found_here and not result.suppressions:
             continue
-        extra.append(_file_findings(selection, result, found_here))
+        extra.append(_with_line_hashes(settings.root, _file_findings(selection, result, found_here)))
     return extra
+
+
+def _with_line_hashes(root: Path, result: FileResult) -> FileResult:
+    """GitHub's line hashes for project findings, from the file as stored (if it can be read)."""
+    if not result.findings:
+        return result
+    try:
+        stored = (root / result.path).read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return result
+    return with_line_hashes(result, stored)
 
 
 def _file_findings(selection: RuleSelection, result: FileResult, found: list[ProjectFinding]) -> FileResult:

@@ -43,6 +43,7 @@ def test_the_ledger_counts_findings_by_code_path_and_source_never_lines(repo: Pa
     entries = [(e["code"], e["path"], e["count"]) for e in ledger["entries"]]
     assert entries == [
         ("MLD403", "churn/data_prep.py", 1),
+        ("MLD503", "churn/evaluate.py", 1),
         ("MLD403", "churn/features.py", 1),
         ("MLD601", "churn/predict.py", 1),
         ("MLD601", "churn/predict.py", 1),
@@ -53,7 +54,7 @@ def test_the_ledger_counts_findings_by_code_path_and_source_never_lines(repo: Pa
 
 
 def test_unchanged_repo_passes_with_everything_accepted(repo: Path) -> None:
-    assert _new_findings(repo) == (0, [], {"file": LEDGER, "accepted": 5, "paid_off": 0, "paid_off_entries": []})
+    assert _new_findings(repo) == (0, [], {"file": LEDGER, "accepted": 6, "paid_off": 0, "paid_off_entries": []})
 
 
 def test_shifted_reformatted_and_renamed_code_gives_no_new_findings(repo: Path) -> None:
@@ -68,14 +69,14 @@ def test_shifted_reformatted_and_renamed_code_gives_no_new_findings(repo: Path) 
     _edit(predict, "def label_customers(", "def label_all_customers(")
     _edit(repo / "churn" / "data_prep.py", 'dropna(subset=["tenure"])', "dropna(\n        subset=['tenure'],\n    )")
     exit_code, found, baseline = _new_findings(repo)
-    assert (exit_code, found, baseline["accepted"], baseline["paid_off"]) == (0, [], 5, 0)
+    assert (exit_code, found, baseline["accepted"], baseline["paid_off"]) == (0, [], 6, 0)
 
 
 def test_changed_flagged_code_is_one_new_finding_and_the_old_entry_is_paid_off(repo: Path) -> None:
     _edit(repo / "churn" / "predict.py", "churn_risk > 0.62", "churn_risk > 0.65")
     exit_code, found, baseline = _new_findings(repo)
     assert (exit_code, found) == (1, [("MLD601", "churn/predict.py", 15)])
-    assert (baseline["accepted"], baseline["paid_off"]) == (4, 1)
+    assert (baseline["accepted"], baseline["paid_off"]) == (5, 1)
     [entry] = baseline["paid_off_entries"]
     assert (entry["code"], entry["filename"], entry["count"]) == ("MLD601", "churn/predict.py", 1)
     assert "0.62" in entry["message"]
@@ -87,7 +88,7 @@ def test_a_second_occurrence_of_accepted_code_is_one_new_finding(repo: Path) -> 
     predict.write_text(predict.read_text() + copy + "    return urgency >= 0.8\n")
     exit_code, found, baseline = _new_findings(repo)
     assert (exit_code, found) == (1, [("MLD601", "churn/predict.py", 38)])
-    assert (baseline["accepted"], baseline["paid_off"]) == (5, 0)
+    assert (baseline["accepted"], baseline["paid_off"]) == (6, 0)
 
 
 def test_a_new_smell_is_exactly_that_finding(repo: Path) -> None:
@@ -108,14 +109,14 @@ def test_paid_off_debt_is_reported_in_every_format(repo: Path) -> None:
     assert_snapshot("baseline-paid-off.txt", text.output)
     sarif = json.loads(run_cli(*args, "--format", "sarif", cwd=repo).output)
     properties = sarif["runs"][0]["properties"]["baseline"]
-    assert (properties["accepted"], properties["paidOff"]) == (3, 2)
+    assert (properties["accepted"], properties["paidOff"]) == (4, 2)
     assert [(e["ruleId"], e["uri"], e["count"]) for e in properties["paidOffEntries"]] == [
         ("MLD403", "churn/features.py", 1),
         ("MLD201", "churn/train.py", 1),
     ]
     assert {r["baselineState"] for r in sarif["runs"][0]["results"]} == {"new"}
     markdown = run_cli(*args, "--format", "markdown", cwd=repo).output
-    assert "**Baseline** `.mldebtlint-baseline.json`: 3 accepted findings not shown; 2 paid off." in markdown
+    assert "**Baseline** `.mldebtlint-baseline.json`: 4 accepted findings not shown; 2 paid off." in markdown
     assert "| MLD201 | `churn/train.py` | 1 |" in markdown
     github = run_cli(*args, "--format", "github", cwd=repo).output.splitlines()
     assert github[-1].startswith("::notice title=mldebtlint baseline::2 findings of the baseline no longer found")

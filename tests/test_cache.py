@@ -23,7 +23,7 @@ def _entries(cache_dir: Path) -> list[Path]:
 
 @pytest.mark.parametrize(
     ("target", "output_format", "files"),
-    [(SAMPLE, "text", 6), (SAMPLE, "json", 6), (SAMPLE, "sarif", 6), ("fixtures/notebooks", "json", 8)],
+    [(SAMPLE, "text", 7), (SAMPLE, "json", 7), (SAMPLE, "sarif", 7), ("fixtures/notebooks", "json", 8)],
 )
 def test_cached_runs_print_the_same_bytes_as_uncached(
     target: str, output_format: str, files: int, tmp_path: Path
@@ -60,7 +60,7 @@ def test_default_cache_is_in_the_project_root_and_no_cache_writes_nothing(
 def test_environment_variable_names_the_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MLDEBTLINT_CACHE_DIR", str(tmp_path / "env"))
     run_cli("check", SAMPLE)
-    assert len(_entries(tmp_path / "env")) == 6
+    assert len(_entries(tmp_path / "env")) == 7
 
 
 def test_corrupt_and_truncated_entries_are_misses_and_get_rewritten(tmp_path: Path) -> None:

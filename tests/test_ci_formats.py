@@ -74,7 +74,7 @@ def test_sarif_meets_github_code_scanning_requirements() -> None:
     by_id = {r["id"]: r for r in rules}
     assert "sculley-2015-3" in by_id["MLD201"]["properties"]["tags"]
     assert "data-dependencies" in by_id["MLD201"]["properties"]["tags"]
-    assert len(run["results"]) == 5
+    assert len(run["results"]) == 6
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         [location] = result["locations"]

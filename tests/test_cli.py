@@ -32,6 +32,7 @@ def test_sample_repo_reports_the_three_first_rules_at_exact_places() -> None:
     base = "fixtures/sample-ml-repo/churn/"
     assert found == [
         ("MLD403", base + "data_prep.py", 22, 5),
+        ("MLD503", base + "evaluate.py", 15, 25),
         ("MLD403", base + "features.py", 11, 5),
         ("MLD601", base + "predict.py", 15, 21),
         ("MLD601", base + "predict.py", 33, 12),

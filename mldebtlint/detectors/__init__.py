@@ -42,6 +42,7 @@ DETECTORS: dict[str, str] = {
     "glue-code": "mldebtlint.detectors.glue_code:GlueCode",
     "pipeline-jungle": "mldebtlint.detectors.pipeline_jungle:PipelineJungle",
     "prototype-leftover": "mldebtlint.detectors.prototype_leftover:PrototypeLeftover",
+    "config-usage": "mldebtlint.detectors.config_usage:ConfigUsageCollector",
     # project detectors: run once over the data facts of every file
     "undeclared-data": "mldebtlint.detectors.data_dependencies:UndeclaredDataDependency",
     "absolute-data-path": "mldebtlint.detectors.data_dependencies:AbsoluteDataPath",
@@ -51,6 +52,7 @@ DETECTORS: dict[str, str] = {
     "intermediate-file": "mldebtlint.detectors.data_dependencies:IntermediateFile",
     "unpinned-ml-dependency": "mldebtlint.detectors.dependency_pins:UnpinnedMlDependency",
     "conflicting-hyperparameter": "mldebtlint.detectors.hyperparameter_conflicts:ConflictingHyperparameter",
+    "unused-config-setting": "mldebtlint.detectors.config_settings:UnusedConfigSetting",
 }
 
 
@@ -63,6 +65,7 @@ PROJECT_DETECTORS = frozenset(
             "mldebtlint.detectors.data_dependencies:",
             "mldebtlint.detectors.dependency_pins:",
             "mldebtlint.detectors.hyperparameter_conflicts:",
+            "mldebtlint.detectors.config_settings:",
         )
     )
 )

@@ -9,7 +9,7 @@ import libcst as cst
 
 from mldebtlint.context import FileContext
 from mldebtlint.detectors import checked_params
-from mldebtlint.ftypes import DataAccess, HyperparameterSetting, Rule
+from mldebtlint.ftypes import PlacedFact, Rule
 
 
 @dataclass
@@ -34,7 +34,7 @@ class PendingFact:
     """A fact before positions are known: the node it is about and the fact itself."""
 
     node: cst.CSTNode
-    fact: DataAccess | HyperparameterSetting
+    fact: PlacedFact
     statement: cst.CSTNode | None
 
 
@@ -107,8 +107,6 @@ class Detector:
             )
         )
 
-    def record(
-        self, node: cst.CSTNode, fact: DataAccess | HyperparameterSetting, *, statement: cst.CSTNode | None = None
-    ) -> None:
+    def record(self, node: cst.CSTNode, fact: PlacedFact, *, statement: cst.CSTNode | None = None) -> None:
         """Keep a fact for the project pass; the engine fills in its position."""
         self.facts.append(PendingFact(node, fact, statement if statement is not None else self.ctx.statement))

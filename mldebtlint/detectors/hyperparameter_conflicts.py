@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from mldebtlint.ftypes import HyperparameterSetting
-from mldebtlint.project import ProjectDetector, ProjectFacts, ProjectFinding, setting_site
+from mldebtlint.project import ProjectDetector, ProjectFacts, ProjectFinding, fact_site
 
 
 class ConflictingHyperparameter(ProjectDetector):
@@ -43,7 +43,7 @@ class ConflictingHyperparameter(ProjectDetector):
                     f"hyper-parameter `{name}={setting.value}` conflicts with `{name}={other_setting.value}` "
                     f"in {other_file}:{other_setting.start.line}: which one does the model use? "
                     "set it once, in the configuration",
-                    setting_site(file, setting),
+                    fact_site(file, setting),
                 )
 
 
