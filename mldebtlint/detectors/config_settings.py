@@ -51,12 +51,7 @@ class UnusedConfigSetting(ProjectDetector):
             for setting in usage.settings:
                 if setting.kind == "option" and self.params["options"] and setting.name not in ignored:
                     if setting.name not in reads and _sees_every_reader(file, usage, facts.checked):
-                        yield self._finding(
-                            f"option `{setting.text}` is parsed, but nothing reads `{setting.name}`: "
-                            "remove it, or use it",
-                            file,
-                            setting,
-                        )
+                        yield self._finding(_unread_option(setting), file, setting)
                 elif setting.kind == "undefined-option" and self.params["options"] and setting.name not in writes:
                     yield self._finding(
                         f"`{setting.text}` is read, but the parser defines no option `{setting.name}`: "
@@ -93,6 +88,15 @@ class UnusedConfigSetting(ProjectDetector):
 
     def _finding(self, message: str, file: str, setting: ConfigSetting) -> ProjectFinding:
         return ProjectFinding(self.rule.code, message, fact_site(file, setting))
+
+
+def _unread_option(setting: ConfigSetting) -> str:
+    if "-" in setting.name:  # a positional argument keeps its hyphens: `args.pred-results` cannot be written
+        return (
+            f"argument `{setting.text}` is parsed, but nothing reads it: its dest keeps the hyphen, so "
+            f"`args.{setting.name.replace('-', '_')}` fails; use underscores or `dest=`"
+        )
+    return f"option `{setting.text}` is parsed, but nothing reads `{setting.name}`: remove it, or use it"
 
 
 def _sees_every_reader(file: str, usage: ConfigUsage, checked: frozenset[str]) -> bool:
@@ -167,15 +171,17 @@ class _ConfigFiles:
         return self.loaded[path]
 
     def keys(self, path: str) -> set[str] | None:
-        """The top-level keys of a config file that holds a mapping; None if it cannot be read."""
-        data, _ = self._load(path)
-        return None if data is None else {str(key) for key in data}
-
-    def is_configuration(self, path: str) -> bool:
-        """A mapping that is a configuration, not data or a Hydra composition: YAML or TOML, or
-        JSON with a config-like name; no `defaults` list or `_target_` key anywhere."""
+        """The top-level keys of a config file that holds a mapping and is not composed with
+        others (Hydra's `defaults` list, `_target_`); None otherwise, or if it cannot be read."""
         data, text = self._load(path)
         if data is None or "defaults" in data or "_target_" in text:
+            return None
+        return {str(key) for key in data}
+
+    def is_configuration(self, path: str) -> bool:
+        """A mapping that is a configuration, not data or a composition: YAML or TOML, or JSON
+        with a config-like name."""
+        if self.keys(path) is None:
             return False
         return not path.endswith(".json") or bool(_CONFIG_NAME_RE.search(posixpath.basename(path)))
 

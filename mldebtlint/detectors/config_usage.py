@@ -12,6 +12,7 @@ Click options are checked here, in one file: the decorated function's parameter 
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -48,6 +49,8 @@ _HARMLESS_METHODS = frozenset(
 )
 # methods of a loaded config (a dict) that read or change it as a whole
 _WHOLE_CONFIG_METHODS = frozenset({"items", "keys", "values", "update", "copy", "setdefault", "pop", "popitem"})
+_KEY_RE = re.compile(r"^[A-Za-z_][\w-]*$")
+_PARSED = "<parsed>"  # stands for a parse handed on without a name: `main(**vars(p.parse_args()))`
 _NAMESPACE_API = frozenset({"__dict__", "_get_kwargs", "_get_args", "__class__", "__contains__", "__eq__"})
 
 
@@ -112,17 +115,19 @@ class ConfigUsageCollector(Detector):
         self.in_definition = 0  # inside an add_argument(...) call: its strings name no read
         self.options: list[tuple[str, cst.CSTNode, str]] = []  # (dest, flag node, flag)
         self.parses = 0
-        self.parse_calls: set[int] = set()  # ids of parse_args() calls
         self.parsers: set[int] = set()  # ids of ArgumentParser(...) calls without parents
         self.open_parser = False  # an option whose name is not a literal, set_defaults(**x), ...
         self.namespace_seeds: set[str] = set()
         self.returns_namespace: set[str] = set()  # this file's functions that return a parse
+        self.closed_returns: set[str] = set()  # ... the parse of a parser this file builds
         self.assigned_calls: list[tuple[str, str]] = []  # (name, local function called)
         self.parser_names: set[str] = set()
         self.uses: dict[str, _Uses] = {}
         self.functions: dict[str, _Function] = {}
         self.imported_from: dict[str, str] = {}  # local name -> module ("" + dots for relative)
-        self.candidates: list[tuple[str, cst.Attribute, cst.CSTNode | None]] = []
+        # `args.x` reads of a closed parser's namespace: (name, node, statement, "" or the local
+        # function whose result the namespace is)
+        self.candidates: list[tuple[str, cst.Attribute, cst.CSTNode | None, str]] = []
         self.handles: dict[str, str | None] = {}  # `with open(p) as f`: f -> p
         self.loads: dict[int, tuple[str, cst.CSTNode, cst.CSTNode | None]] = {}  # load call id -> (path, node, stmt)
         self.load_whole: set[int] = set()  # load calls whose bound name is used as a whole
@@ -164,7 +169,6 @@ class ConfigUsageCollector(Detector):
                     self.open_parser = True
         elif method in _PARSE_METHODS:
             self.parses += 1
-            self.parse_calls.add(id(node))
             if any(a.keyword is not None and a.keyword.value == "namespace" for a in node.args):
                 self.open_parser = True
         for arg in node.args:
@@ -185,6 +189,9 @@ class ConfigUsageCollector(Detector):
             dynamic = func.value == "vars" or len(node.args) < 2 or string_value(node.args[1].value) is None
             if isinstance(target, cst.Name) and dynamic:
                 self._uses(target.value).whole = True
+            elif _is_parse_value(target) and dynamic:  # main(**vars(parser.parse_args()))
+                self._uses(_PARSED).whole = True
+                self.namespace_seeds.add(_PARSED)
         elif name in _LOADERS and self.config_files:
             self._config_load(node)
         self._record_passing(node, name)
@@ -214,8 +221,8 @@ class ConfigUsageCollector(Detector):
         if dest is None:
             self.open_parser = True
             return
-        first = node.args[0]
-        self.options.append((dest, first.value, flags[0]))
+        shown = next((i for i, flag in enumerate(flags) if flag.startswith("--")), 0)
+        self.options.append((dest, node.args[shown].value, flags[shown]))
 
     # -- how names are used -----------------------------------------------------------------
     def _uses(self, name: str) -> _Uses:
@@ -232,6 +239,14 @@ class ConfigUsageCollector(Detector):
             for index, arg in enumerate(node.args)
             if isinstance(arg.value, cst.Name) and not arg.star
         ]
+        parsed = [
+            (arg.keyword.value if arg.keyword is not None else index, _PARSED)
+            for index, arg in enumerate(node.args)
+            if not arg.star and _is_parse_value(arg.value)
+        ]
+        if parsed:  # `main(parser.parse_args())`
+            self.namespace_seeds.add(_PARSED)
+            passed.extend(parsed)
         if not passed:
             return
         func = node.func
@@ -276,8 +291,10 @@ class ConfigUsageCollector(Detector):
             self.writes.add(node.attr.value)
             return
         self.reads.add(node.attr.value)
-        if isinstance(base, cst.Name) and self._from_closed_parser(base):
-            self.candidates.append((base.value, node, self.ctx.statement))
+        if isinstance(base, cst.Name):
+            via = self._closed_namespace(base)
+            if via is not None:
+                self.candidates.append((base.value, node, self.ctx.statement, via))
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         base = node.value
@@ -316,6 +333,8 @@ class ConfigUsageCollector(Detector):
         text = string_value(node)
         if text is None or len(text) > 80:
             return
+        if _KEY_RE.match(text):  # `getattr(args, "pred-results")`, `cfg["learning-rate"]`
+            self.reads.add(text)
         for part in text.split("."):
             if part.isidentifier():
                 self.reads.add(part)
@@ -325,12 +344,14 @@ class ConfigUsageCollector(Detector):
         for target in node.targets:
             self._store(target.target)
         value = node.value
+        if _is_parse_value(value):  # `args = p.parse_args()`, `opt = p.parse_known_args()[0] if k else ...`
+            for target in node.targets:
+                names = assigned_names(target.target)
+                if names:
+                    self.namespace_seeds.add(names[0].value)
         if isinstance(value, cst.Call):
-            if id(value) in self.parse_calls or _is_parse_call(value):
-                for target in node.targets:
-                    names = assigned_names(target.target)
-                    if names:
-                        self.namespace_seeds.add(names[0].value)
+            if _is_parse_value(value):
+                pass
             elif isinstance(value.func, cst.Name):
                 for target in node.targets:
                     names = assigned_names(target.target)
@@ -350,10 +371,18 @@ class ConfigUsageCollector(Detector):
 
     def visit_Return(self, node: cst.Return) -> None:
         value = node.value
-        returned = isinstance(value, cst.Call) and _is_parse_call(value)
-        returned = returned or (isinstance(value, cst.Name) and value.value in self.namespace_seeds)
-        if returned and self.ctx.functions:
-            self.returns_namespace.add(self.ctx.functions[-1].name.value)
+        if value is None or not self.ctx.functions:
+            return
+        function = self.ctx.functions[-1].name.value
+        if _is_parse_value(value) or (isinstance(value, cst.Name) and value.value in self.namespace_seeds):
+            self.returns_namespace.add(function)
+        if isinstance(value, cst.Name):
+            binding = self.ctx.lookup(value.value)
+            value, seq = (binding.value, binding.seq) if binding is not None else (None, None)
+        else:
+            seq = None
+        if isinstance(value, cst.Call) and self._closed_parse(value, seq):
+            self.closed_returns.add(function)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._store(node.target)
@@ -405,12 +434,21 @@ class ConfigUsageCollector(Detector):
         return id(binding.value)
 
     # -- namespaces -------------------------------------------------------------------------
-    def _from_closed_parser(self, name: cst.Name) -> bool:
-        """Is `name` the namespace parsed, in this scope, by a parser this file builds?"""
+    def _closed_namespace(self, name: cst.Name) -> str | None:
+        """ "" when `name` is the namespace parsed, in this scope, by a parser this file builds;
+        the name of a local function whose result it is (closed if that function returns such
+        a parse: known at the end of the file); None otherwise."""
         binding = self.ctx.lookup(name.value)
-        if binding is None or not isinstance(binding.value, cst.Call) or id(binding.value) not in self.parse_calls:
-            return False
+        if binding is None or not isinstance(binding.value, cst.Call):
+            return None
         call = binding.value
+        if isinstance(call.func, cst.Name):
+            target = self.ctx.lookup(call.func.value, binding.seq)  # None: defined further down
+            return call.func.value if target is None or target.local_definition else None
+        return "" if self._closed_parse(call, binding.seq) else None
+
+    def _closed_parse(self, call: cst.Call, seq: int | None) -> bool:
+        """Is `call` `parser.parse_args()` of a parser built here with no `parents=`?"""
         if not isinstance(call.func, cst.Attribute) or call.func.attr.value != "parse_args":
             return False
         parser = call.func.value
@@ -418,7 +456,7 @@ class ConfigUsageCollector(Detector):
             return id(parser) in self.parsers
         if not isinstance(parser, cst.Name):
             return False
-        value, _ = self.ctx.resolve_value(parser, binding.seq)
+        value, _ = self.ctx.resolve_value(parser, seq)
         return isinstance(value, cst.Call) and id(value) in self.parsers
 
     def _namespace_names(self) -> set[str]:
@@ -474,7 +512,9 @@ class ConfigUsageCollector(Detector):
                 self.record(node, ConfigSetting(kind="option", name=dest, text=flag))
         if not self.open_parser:
             dests = {dest for dest, _, _ in self.options} | self.writes | _NAMESPACE_API
-            for name, attribute, statement in self.candidates:
+            for name, attribute, statement, via in self.candidates:
+                if via and via not in self.closed_returns:
+                    continue
                 if attribute.attr.value not in dests:
                     text = f"{name}.{attribute.attr.value}"
                     fact = ConfigSetting(kind="undefined-option", name=attribute.attr.value, text=text)
@@ -532,6 +572,17 @@ class ConfigUsageCollector(Detector):
 
 def _is_parse_call(node: cst.Call) -> bool:
     return isinstance(node.func, cst.Attribute) and node.func.attr.value in _PARSE_METHODS
+
+
+def _is_parse_value(node: cst.BaseExpression | None) -> bool:
+    """`p.parse_args()`, `p.parse_known_args()[0]`, or a conditional choosing between them."""
+    if isinstance(node, cst.Call):
+        return _is_parse_call(node)
+    if isinstance(node, cst.Subscript):
+        return isinstance(node.value, cst.Call) and _is_parse_call(node.value)
+    if isinstance(node, cst.IfExp):
+        return _is_parse_value(node.body) or _is_parse_value(node.orelse)
+    return False
 
 
 def _is_parser_call(node: cst.Call) -> bool:
