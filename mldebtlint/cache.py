@@ -36,7 +36,7 @@ from mldebtlint.ftypes import (
 )
 
 CACHE_DIR_NAME = ".mldebtlint_cache"
-SCHEMA = 4  # bump when the entry format or what a FileResult holds changes
+SCHEMA = 5  # bump when the entry format or what a FileResult holds changes
 MAX_AGE = 30 * 24 * 3600  # seconds an entry or a directory may go unused before pruning
 PRUNE_EVERY = 24 * 3600
 TOUCH_AFTER = 24 * 3600  # refresh an entry's mtime on a hit at most this often

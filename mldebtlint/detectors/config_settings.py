@@ -42,8 +42,8 @@ class UnusedConfigSetting(ProjectDetector):
         reads: set[str] = set()
         writes: set[str] = set()
         for _, usage in facts.config:
-            reads.update(usage.reads)
-            writes.update(usage.writes)
+            reads.update(usage.reads.split())
+            writes.update(usage.writes.split())
         ignored = {name.replace("-", "_") for name in self.params["ignore-names"]}
         configs = _ConfigFiles(facts.root)
         loads: dict[str, list[tuple[str, ConfigSetting]]] = {}

@@ -109,6 +109,7 @@ class ConfigUsageCollector(Detector):
     def begin(self, ctx: FileContext, reports: list[PendingReport]) -> None:
         super().begin(ctx, reports)
         self.usage: ConfigUsage | None = None  # set by `end`, read by the engine
+        self.parsing = any(method in ctx.text for method in _PARSE_METHODS)
         self.reads: set[str] = set()
         self.writes: set[str] = set()
         self.stores: set[int] = set()  # ids of Attribute/Subscript nodes that are assigned to
@@ -234,6 +235,8 @@ class ConfigUsageCollector(Detector):
     def _record_passing(self, node: cst.Call, qualified: str | None) -> None:
         """Remember every plain name handed whole to a call: to a function of this file (its
         parameter then stands for the same object), or to somewhere else."""
+        if not self.parsing:
+            return  # no namespace is parsed in this file: where names go does not matter
         passed = [
             (arg.keyword.value if arg.keyword is not None else index, arg.value.value)
             for index, arg in enumerate(node.args)
@@ -321,7 +324,7 @@ class ConfigUsageCollector(Detector):
                 self.approved.add(id(comparator))
 
     def visit_Name(self, node: cst.Name) -> None:
-        if id(node) in self.approved:
+        if not self.loads or id(node) in self.approved:
             return
         load = self._loaded_config(node)
         if load is not None and id(node) not in self.stores:
@@ -330,7 +333,9 @@ class ConfigUsageCollector(Detector):
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if self.in_definition:
             return
-        text = string_value(node)
+        text = _plain_text(node.value)
+        if text is None:
+            text = string_value(node)
         if text is None or len(text) > 80:
             return
         if _KEY_RE.match(text):  # `getattr(args, "pred-results")`, `cfg["learning-rate"]`
@@ -502,14 +507,17 @@ class ConfigUsageCollector(Detector):
             uses = self.uses.get(name)
             if uses is not None and (uses.escapes or uses.passed_to):
                 self.open_parser = True
-        usage.reads = sorted(self.reads)
-        usage.writes = sorted(self.writes)
+        usage.reads = " ".join(sorted(self.reads))
+        usage.writes = " ".join(sorted(self.writes))
         usage.escapes = sorted(escapes)
         usage.dynamic = dynamic
         self.usage = usage
-        if self.parses:
+        if self.parses and not dynamic and "" not in escapes:
+            # only options that this file does not read can be unread everywhere: the others
+            # need no fact (and no positions, which cost a code generation of the file)
             for dest, node, flag in self.options:
-                self.record(node, ConfigSetting(kind="option", name=dest, text=flag))
+                if dest not in self.reads:
+                    self.record(node, ConfigSetting(kind="option", name=dest, text=flag))
         if not self.open_parser:
             dests = {dest for dest, _, _ in self.options} | self.writes | _NAMESPACE_API
             for name, attribute, statement, via in self.candidates:
@@ -568,6 +576,15 @@ class ConfigUsageCollector(Detector):
                     f"click option `{param}` is never used by `{node.name.value}()`: remove the setting, or use it",
                     statement=node,
                 )
+
+
+def _plain_text(literal: str) -> str | None:
+    """A short string literal's value without evaluating it: quotes stripped, when nothing
+    in it needs escape processing (most keys and names); None otherwise."""
+    if len(literal) > 84 or "\\" in literal or literal[:1] not in ("'", '"'):
+        return None
+    quote = literal[:3] if literal[:3] in ('"""', "'''") else literal[0]
+    return literal[len(quote) : -len(quote)]
 
 
 def _is_parse_call(node: cst.Call) -> bool:
