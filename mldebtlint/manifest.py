@@ -81,6 +81,10 @@ def load_manifest(
 
 def _manifest_files(root: Path, excluded: Callable[[Path], bool] | None) -> list[Path]:
     found: list[Path] = []
+    if root.parent == root:
+        # paths with nothing in common but `/` (no config, no git checkout): walking the whole
+        # file system for manifests would take minutes, and no repository's manifest is there
+        return found
     for directory, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(
             d

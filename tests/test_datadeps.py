@@ -423,3 +423,16 @@ def test_manifest_search_passes_over_directories_it_cannot_read(
     monkeypatch.setattr(Path, "is_file", refuse)
     assert manifest._own_project(tmp_path / "locked") is False
     assert manifest._is_excluded(lambda d: refuse(d), tmp_path / "locked") is True
+
+
+def test_a_root_at_the_top_of_the_file_system_is_never_walked_for_manifests(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from mldebtlint.manifest import load_manifest
+
+    def no_walk(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the whole file system was walked")
+
+    monkeypatch.setattr(os, "walk", no_walk)
+    top = Path(Path.cwd().anchor)
+    assert load_manifest(top).declarations == ()
