@@ -92,6 +92,7 @@ def _manifest_files(root: Path, excluded: Callable[[Path], bool] | None) -> list
             if d not in _SKIPPED_DIRS
             and not _is_excluded(excluded, Path(directory) / d)
             and not _own_project(Path(directory) / d)
+            and not (Path(directory) / d / "CACHEDIR.TAG").exists()  # a cache (ours, or any tool's)
         )
         for name in sorted(filenames):
             if name in ("dvc.yaml", "dvc.yml") or name.endswith(".dvc"):

@@ -436,3 +436,13 @@ def test_a_root_at_the_top_of_the_file_system_is_never_walked_for_manifests(monk
     monkeypatch.setattr(os, "walk", no_walk)
     top = Path(Path.cwd().anchor)
     assert load_manifest(top).declarations == ()
+
+
+def test_cache_directories_are_not_searched_for_manifests(project: Path) -> None:
+    from mldebtlint.manifest import load_manifest
+
+    for folder in ("data", "build-cache"):
+        (project / folder).mkdir()
+        (project / folder / "raw.csv.dvc").write_text("outs:\n- path: raw.csv\n", encoding="utf-8")
+    (project / "build-cache" / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n")
+    assert [d.path for d in load_manifest(project).declarations] == ["data/raw.csv"]
