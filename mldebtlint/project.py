@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -72,16 +72,33 @@ def local_paths(file: str, path: str | None) -> tuple[str, ...]:
     return tuple(found)
 
 
-@dataclass(frozen=True)
 class ProjectFacts:
-    """What the project detectors see: every data access of every file, and the manifest."""
+    """What the project detectors see: every data access of every file, and the manifest.
 
-    sites: tuple[DataSite, ...]
-    manifest: DataManifest
-    root: Path | None = None  # where dependency declarations (requirements, pyproject) are read
-    hyperparameters: tuple[tuple[str, HyperparameterSetting], ...] = ()  # (file, setting), in path order
-    config: tuple[tuple[str, ConfigUsage], ...] = ()  # (file, MLD503's facts), in path order
-    checked: frozenset[str] = frozenset()  # every checked path, as findings name them
+    The manifest is read on first use: finding it walks the whole project, which a run whose
+    files read no data (most pre-commit runs) never needs."""
+
+    def __init__(
+        self,
+        sites: tuple[DataSite, ...],
+        manifest: Callable[[], DataManifest] | DataManifest,
+        root: Path | None = None,
+        hyperparameters: tuple[tuple[str, HyperparameterSetting], ...] = (),
+        config: tuple[tuple[str, ConfigUsage], ...] = (),
+        checked: frozenset[str] = frozenset(),
+    ) -> None:
+        self.sites = sites
+        self._manifest = manifest
+        self.root = root  # where dependency declarations (requirements, pyproject) are read
+        self.hyperparameters = hyperparameters  # (file, setting), in path order
+        self.config = config  # (file, MLD503's facts), in path order
+        self.checked = checked  # every checked path, as findings name them
+
+    @property
+    def manifest(self) -> DataManifest:
+        if callable(self._manifest):
+            self._manifest = self._manifest()
+        return self._manifest
 
     def reads(self) -> Iterable[DataSite]:
         return (s for s in self.sites if s.access.kind == "read")
@@ -134,8 +151,11 @@ class ProjectFinding:
 def collect_facts(results: list[FileResult], settings: Settings) -> ProjectFacts:
     """Join the per-file facts (in path order) with the manifest read from the project root."""
     sites = tuple(DataSite(r.path, a) for r in sorted(results, key=lambda r: r.path) for a in r.data_accesses)
-    ignores = _Ignores(settings)
-    manifest = load_manifest(settings.root, settings.data_dependencies, lambda d: ignores.excluded(d, is_dir=True))
+
+    def manifest() -> DataManifest:
+        ignores = _Ignores(settings)
+        return load_manifest(settings.root, settings.data_dependencies, lambda d: ignores.excluded(d, is_dir=True))
+
     ordered = sorted(results, key=lambda r: r.path)
     settings_found = tuple((r.path, h) for r in ordered for h in r.hyperparameters)
     config = tuple((r.path, r.config) for r in ordered if r.config is not None)

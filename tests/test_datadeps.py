@@ -446,3 +446,20 @@ def test_cache_directories_are_not_searched_for_manifests(project: Path) -> None
         (project / folder / "raw.csv.dvc").write_text("outs:\n- path: raw.csv\n", encoding="utf-8")
     (project / "build-cache" / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n")
     assert [d.path for d in load_manifest(project).declarations] == ["data/raw.csv"]
+
+
+def test_a_run_whose_files_read_no_data_never_searches_for_manifests(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mldebtlint.project
+
+    def no_search(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the manifest was searched for")
+
+    monkeypatch.setattr(mldebtlint.project, "load_manifest", no_search)
+    (project / "train.py").write_text("import torch\n\nmodel = torch.nn.Linear(4, 1)\n", encoding="utf-8")
+    result = run_cli("check", "train.py", "--no-cache", cwd=project)
+    assert (result.exit_code, result.output) == (0, "No findings in 1 file.\n")
+    (project / "train.py").write_text("import pandas as pd\n\nframe = pd.read_csv('data/raw.csv')\n")
+    with pytest.raises(AssertionError, match="searched"):
+        run_cli("check", "train.py", "--no-cache", cwd=project)
