@@ -446,3 +446,24 @@ def test_cache_directories_are_not_searched_for_manifests(project: Path) -> None
         (project / folder / "raw.csv.dvc").write_text("outs:\n- path: raw.csv\n", encoding="utf-8")
     (project / "build-cache" / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n")
     assert [d.path for d in load_manifest(project).declarations] == ["data/raw.csv"]
+
+
+def test_manifest_walk_passes_over_a_directory_it_cannot_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from mldebtlint.manifest import load_manifest
+
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "dvc.yaml").write_text("stages: {}\n", encoding="utf-8")
+    real_stat = os.stat
+
+    def stat(path, *args, **kwargs):  # what a directory with mode 000 gives a user who is not root
+        if "locked" in os.fspath(path):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    manifest = load_manifest(tmp_path, ())
+    assert manifest.problems == ()

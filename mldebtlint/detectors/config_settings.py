@@ -5,6 +5,7 @@ settings read that nothing defines (§6 configuration debt). The facts come from
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 from collections.abc import Iterator
@@ -146,7 +147,9 @@ class _ConfigFiles:
         """The one existing repository file that `path`, loaded in `file`, can mean."""
         if self.root is None:
             return None
-        found = [p for p in local_paths(file, path) if (self.root / p).is_file()]
+        # os.path.isfile is False, where Path.is_file raises, for a name too long or a directory
+        # that cannot be searched
+        found = [p for p in local_paths(file, path) if os.path.isfile(self.root / p)]
         return found[0] if len(found) == 1 else None
 
     def _load(self, path: str) -> tuple[dict[str, Any] | None, str]:
