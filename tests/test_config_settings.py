@@ -351,3 +351,70 @@ def parse_args():
             "`args.pred_results` fails; use underscores or `dest=`",
         ),
     ]
+
+
+def test_guarded_reads_and_namespace_methods_are_not_undefined_options(project: Path) -> None:
+    code = """\
+import argparse
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--lr")
+args = parser.parse_args()
+print(args.lr, args.__getattribute__("lr"))
+if hasattr(args, "local_rank") and "momentum" in args:
+    print(args.local_rank, args.momentum)
+print(args.missing)
+"""
+    _write(project, {"train.py": code})
+    message = (
+        "`args.missing` is read, but the parser defines no option `missing`: an AttributeError when this line runs"
+    )
+    assert _mld503(project) == [("train.py", 9, 7, message)]
+
+
+def test_an_annotated_parser_handed_on_gets_options_elsewhere(project: Path) -> None:
+    code = """\
+import argparse
+from model import add_model_args
+
+parser: argparse.ArgumentParser = argparse.ArgumentParser()
+add_model_args(parser)
+args = parser.parse_args()
+print(args.depth)
+"""
+    _write(project, {"train.py": code, "model.py": "def add_model_args(p):\n    p.add_argument('--depth')\n"})
+    assert _mld503(project) == []
+
+
+def test_a_parser_built_from_keyword_arguments_may_have_parents(project: Path) -> None:
+    code = """\
+import argparse
+from base import base_parser
+
+parser = argparse.ArgumentParser(**{"parents": [base_parser]})
+args = parser.parse_args()
+print(args.seed)
+"""
+    _write(project, {"train.py": code})
+    assert _mld503(project) == []
+
+
+def test_an_argument_named_only_by_dest_is_an_option(project: Path) -> None:
+    code = """\
+import argparse
+
+parser = argparse.ArgumentParser()
+parser.add_argument(dest="checkpoint")
+parser.add_argument(dest="output")
+args = parser.parse_args()
+print(args.checkpoint)
+"""
+    _write(project, {"train.py": code})
+    message = "option `output` is parsed, but nothing reads `output`: remove it, or use it"
+    assert _mld503(project) == [("train.py", 5, 1, message)]
+
+
+def test_a_config_path_that_cannot_be_stat_ed_is_left_alone(project: Path) -> None:
+    code = f"import yaml\ncfg = yaml.safe_load(open('{'c' * 300}.yaml'))\nprint(cfg['x'])\n"
+    _write(project, {"train.py": code})
+    assert _mld503(project) == []  # the name is too long for the file system: no file, no crash

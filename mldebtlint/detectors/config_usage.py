@@ -179,9 +179,13 @@ class ConfigUsageCollector(Detector):
                     self.writes.add(dest)
         name = self.ctx.qualified_name(func)
         if name == "argparse.ArgumentParser":
-            if not any(a.keyword is not None and a.keyword.value == "parents" for a in node.args):
+            # `ArgumentParser(**kwargs)` may hold `parents=` too
+            if not any(a.star == "**" or (a.keyword is not None and a.keyword.value == "parents") for a in node.args):
                 self.parsers.add(id(node))
-        elif name in ("setattr", None) and isinstance(func, cst.Name) and func.value == "setattr":
+        elif (
+            name in ("setattr", "hasattr", None) and isinstance(func, cst.Name) and func.value in ("setattr", "hasattr")
+        ):
+            # `hasattr(args, "x")` guards a read of `args.x`: it may be missing on purpose
             key = string_value(node.args[1].value) if len(node.args) > 1 else None
             if key is not None:
                 self.writes.add(key)
@@ -221,6 +225,9 @@ class ConfigUsageCollector(Detector):
         dest = dest or option_dest(flags)
         if dest is None:
             self.open_parser = True
+            return
+        if not flags:  # `add_argument(dest="x")`: a positional argument named by its dest
+            self.options.append((dest, node, dest))
             return
         shown = next((i for i, flag in enumerate(flags) if flag.startswith("--")), 0)
         self.options.append((dest, node.args[shown].value, flags[shown]))
@@ -317,9 +324,14 @@ class ConfigUsageCollector(Detector):
             self.key_reads.append((load, key, node, self.ctx.statement))
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
+        left = node.left
         for target in node.comparisons:
             comparator = target.comparator
             in_test = isinstance(target.operator, (cst.In, cst.NotIn))
+            key = string_value(left) if in_test and isinstance(comparator, cst.Name) else None
+            if key is not None:  # `"x" in args` guards a read of `args.x`, as hasattr does
+                self.writes.add(key)
+            left = comparator
             if in_test and isinstance(comparator, cst.Name) and self._loaded_config(comparator) is not None:
                 self.approved.add(id(comparator))
 
@@ -391,6 +403,12 @@ class ConfigUsageCollector(Detector):
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._store(node.target)
+        value = node.value
+        parser = isinstance(value, cst.Call) and (
+            self.ctx.qualified_name(value.func) == "argparse.ArgumentParser" or _is_parser_call(value)
+        )
+        if parser:  # `parser: argparse.ArgumentParser = argparse.ArgumentParser()`
+            self.parser_names.update(n.value for n in assigned_names(node.target))
 
     def _store(self, target: cst.BaseExpression) -> None:
         if isinstance(target, (cst.Attribute, cst.Subscript)):
@@ -523,7 +541,7 @@ class ConfigUsageCollector(Detector):
             for name, attribute, statement, via in self.candidates:
                 if via and via not in self.closed_returns:
                     continue
-                if attribute.attr.value not in dests:
+                if attribute.attr.value not in dests and not _is_dunder(attribute.attr.value):
                     text = f"{name}.{attribute.attr.value}"
                     fact = ConfigSetting(kind="undefined-option", name=attribute.attr.value, text=text)
                     self.record(attribute, fact, statement=statement)
@@ -585,6 +603,11 @@ def _plain_text(literal: str) -> str | None:
         return None
     quote = literal[:3] if literal[:3] in ('"""', "'''") else literal[0]
     return literal[len(quote) : -len(quote)]
+
+
+def _is_dunder(name: str) -> bool:
+    """`args.__getattribute__`, `args.__setattr__`: Namespace's own methods, never an option."""
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
 
 
 def _is_parse_call(node: cst.Call) -> bool:
