@@ -418,3 +418,32 @@ def test_a_config_path_that_cannot_be_stat_ed_is_left_alone(project: Path) -> No
     code = f"import yaml\ncfg = yaml.safe_load(open('{'c' * 300}.yaml'))\nprint(cfg['x'])\n"
     _write(project, {"train.py": code})
     assert _mld503(project) == []  # the name is too long for the file system: no file, no crash
+
+
+def test_config_keys_are_placed_at_their_top_level_line(project: Path) -> None:
+    code = """\
+import json
+import tomllib
+import yaml
+
+with open("params.json") as handle:
+    p = json.load(handle)
+with open("config.toml", "rb") as handle:
+    t = tomllib.load(handle)
+with open("config.yaml") as handle:
+    y = yaml.safe_load(handle)
+print(p["used"], t["used"], y["used"])
+"""
+    params = '{\n  "model": {\n    "dropout": 1\n  },\n  "dropout": 2,\n  "used": 0\n}\n'
+    toml = 'used = 1\n[train]\nepochs = 1\n"quoted" = 2\n'
+    yaml_text = 'used: 1\nnested:\n  plain: 1\nplain: 2\n"two words": 3\n'
+    _write(project, {"train.py": code, "params.json": params, "config.toml": toml, "config.yaml": yaml_text})
+    found = [(path, line, column, message.split("`")[1]) for path, line, column, message in _mld503(project)]
+    assert found == [
+        ("config.toml", 2, 1, "train"),
+        ("config.yaml", 2, 1, "nested"),
+        ("config.yaml", 4, 1, "plain"),
+        ("config.yaml", 5, 1, "two words"),
+        ("params.json", 2, 3, "model"),
+        ("params.json", 5, 3, "dropout"),
+    ]
