@@ -447,3 +447,25 @@ print(p["used"], t["used"], y["used"])
         ("params.json", 2, 3, "model"),
         ("params.json", 5, 3, "dropout"),
     ]
+
+
+def test_a_click_command_that_gets_its_context_is_left_alone(project: Path) -> None:
+    code = """\
+import click
+
+
+@click.command()
+@click.option("--lr", type=float)
+@click.pass_context
+def train(ctx, lr):
+    run(**ctx.params)
+
+
+@click.command()
+@click.option("--epochs", type=int)
+def evaluate(epochs):
+    pass
+"""
+    _write(project, {"cli.py": code})
+    message = "click option `epochs` is never used by `evaluate()`: remove the setting, or use it"
+    assert _mld503(project) == [("cli.py", 12, 15, message)]

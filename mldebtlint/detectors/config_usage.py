@@ -562,11 +562,14 @@ class ConfigUsageCollector(Detector):
         options: list[tuple[str, cst.CSTNode]] = []
         for decorator in node.decorators:
             call = decorator.decorator
+            if self.ctx.qualified_name(call.func if isinstance(call, cst.Call) else call) in (
+                "click.pass_context",
+                "click.pass_obj",
+            ):
+                return  # `@click.pass_context`, written without a call: ctx.params can read any option
             if not isinstance(call, cst.Call):
                 continue
             name = self.ctx.qualified_name(call.func)
-            if name in ("click.pass_context", "click.pass_obj"):
-                return  # ctx.params can read any option
             if name not in ("click.option", "click.argument"):
                 continue
             declarations = [string_value(a.value) for a in call.args if a.keyword is None]
