@@ -469,3 +469,19 @@ def evaluate(epochs):
     _write(project, {"cli.py": code})
     message = "click option `epochs` is never used by `evaluate()`: remove the setting, or use it"
     assert _mld503(project) == [("cli.py", 12, 15, message)]
+
+
+def test_a_key_tested_with_in_is_optional_not_missing(project: Path) -> None:
+    code = """\
+import yaml
+
+cfg = yaml.safe_load(open("config.yaml"))
+print(cfg["lr"])
+if "warmup" in cfg:
+    print(cfg["warmup"])
+schedule = cfg["schedule"] if "schedule" in cfg else "cosine"
+print(cfg["seed"])
+"""
+    _write(project, {"train.py": code, "config.yaml": "lr: 0.1\n"})
+    message = '`cfg["seed"]` reads key `seed`, which config.yaml does not define: a KeyError when this line runs'
+    assert _mld503(project) == [("train.py", 8, 7, message)]

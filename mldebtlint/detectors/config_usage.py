@@ -135,6 +135,7 @@ class ConfigUsageCollector(Detector):
         self.approved: set[int] = set()  # Name nodes read as cfg["k"], cfg.get("k"), cfg.k, "k" in cfg
         self.key_reads: list[tuple[int, str, cst.Subscript, cst.CSTNode | None]] = []
         self.mutated: set[int] = set()  # load calls whose config is written to (cfg["k"] = ...)
+        self.guarded: set[tuple[int, str]] = set()  # (load call, key) tested with `"k" in cfg`
 
     # -- definitions ------------------------------------------------------------------------
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
@@ -332,8 +333,11 @@ class ConfigUsageCollector(Detector):
             if key is not None:  # `"x" in args` guards a read of `args.x`, as hasattr does
                 self.writes.add(key)
             left = comparator
-            if in_test and isinstance(comparator, cst.Name) and self._loaded_config(comparator) is not None:
+            load = self._loaded_config(comparator) if in_test and isinstance(comparator, cst.Name) else None
+            if load is not None:
                 self.approved.add(id(comparator))
+                if key is not None:  # `if "warmup" in cfg: cfg["warmup"]`: an optional key
+                    self.guarded.add((load, key))
 
     def visit_Name(self, node: cst.Name) -> None:
         if not self.loads or id(node) in self.approved:
@@ -551,7 +555,7 @@ class ConfigUsageCollector(Detector):
                 node, ConfigSetting(kind="config-load", name=path, text=path, dynamic=whole), statement=statement
             )
         for load, key, node, statement in self.key_reads:
-            if load in self.load_whole or load in self.mutated:
+            if load in self.load_whole or load in self.mutated or (load, key) in self.guarded:
                 continue
             path = self.loads[load][0]
             fact = ConfigSetting(kind="config-key", name=key, text=self.ctx.source(node, 60), source=path)
