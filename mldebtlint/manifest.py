@@ -131,7 +131,8 @@ def _load_yaml(path: Path, rel: str, problems: list[str]) -> dict[str, Any] | No
             problems.append(f"{rel}: too large to read")
             return None
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
+    # safe_load's constructors raise ValueError (`2020-13-45`) or AttributeError (`!!timestamp x`)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError, ValueError, TypeError, AttributeError) as exc:
         problems.append(f"{rel}: cannot read: {type(exc).__name__}")
         return None
     return data if isinstance(data, dict) else None

@@ -485,3 +485,10 @@ print(cfg["seed"])
     _write(project, {"train.py": code, "config.yaml": "lr: 0.1\n"})
     message = '`cfg["seed"]` reads key `seed`, which config.yaml does not define: a KeyError when this line runs'
     assert _mld503(project) == [("train.py", 8, 7, message)]
+
+
+@pytest.mark.parametrize("config", ["a: !!timestamp 2020-01-01x\n", "a: 2020-13-45\n"])
+def test_a_config_yaml_cannot_construct_is_left_alone(project: Path, config: str) -> None:
+    code = "import yaml\ncfg = yaml.safe_load(open('config.yaml'))\nprint(cfg['b'])\n"
+    _write(project, {"train.py": code, "config.yaml": config})
+    assert _mld503(project) == []

@@ -467,3 +467,12 @@ def test_manifest_walk_passes_over_a_directory_it_cannot_search(
     monkeypatch.setattr(os, "stat", stat)
     manifest = load_manifest(tmp_path, ())
     assert manifest.problems == ()
+
+
+@pytest.mark.parametrize("value", ["2020-13-45", "!!timestamp 2020-01-01x"])
+def test_a_manifest_yaml_cannot_construct_is_a_problem_not_a_crash(tmp_path: Path, value: str) -> None:
+    from mldebtlint.manifest import load_manifest
+
+    (tmp_path / "dvc.yaml").write_text(f"stages: {{}}\nwhen: {value}\n", encoding="utf-8")
+    problems = load_manifest(tmp_path, ()).problems
+    assert [p.split(": cannot read")[0] for p in problems] == ["dvc.yaml"]

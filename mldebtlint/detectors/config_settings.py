@@ -167,11 +167,9 @@ class _ConfigFiles:
                 data = _parse(path, text, full)
         except (OSError, UnicodeDecodeError, ValueError, TOMLDecodeError, RecursionError):
             data = None
-        except Exception as exc:  # yaml's errors: imported lazily
-            if type(exc).__module__.startswith("yaml"):
-                data = None
-            else:
-                raise
+        except Exception:  # yaml's own errors (imported lazily), and the AttributeError or
+            # TypeError its constructors raise on odd input (`a: !!timestamp 2020-01-01x`)
+            data = None
         self.loaded[path] = (data if isinstance(data, dict) else None, text)
         return self.loaded[path]
 
