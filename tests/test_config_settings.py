@@ -492,3 +492,23 @@ def test_a_config_yaml_cannot_construct_is_left_alone(project: Path, config: str
     code = "import yaml\ncfg = yaml.safe_load(open('config.yaml'))\nprint(cfg['b'])\n"
     _write(project, {"train.py": code, "config.yaml": config})
     assert _mld503(project) == []
+
+
+def test_a_key_read_in_a_try_that_catches_key_error_is_optional(project: Path) -> None:
+    code = """\
+import yaml
+
+cfg = yaml.safe_load(open("config.yaml"))
+try:
+    seed = cfg["seed"]
+except (KeyError, TypeError):
+    seed = 0
+try:
+    workers = cfg["workers"]
+except ValueError:
+    workers = 1
+print(cfg["lr"], seed, workers)
+"""
+    _write(project, {"train.py": code, "config.yaml": "lr: 0.1\n"})
+    message = '`cfg["workers"]` reads key `workers`, which config.yaml does not define: a KeyError when this line runs'
+    assert _mld503(project) == [("train.py", 9, 15, message)]

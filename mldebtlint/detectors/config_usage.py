@@ -136,6 +136,7 @@ class ConfigUsageCollector(Detector):
         self.key_reads: list[tuple[int, str, cst.Subscript, cst.CSTNode | None]] = []
         self.mutated: set[int] = set()  # load calls whose config is written to (cfg["k"] = ...)
         self.guarded: set[tuple[int, str]] = set()  # (load call, key) tested with `"k" in cfg`
+        self.caught: set[int] = set()  # ids of Subscript nodes in a `try` that catches KeyError
 
     # -- definitions ------------------------------------------------------------------------
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
@@ -323,6 +324,11 @@ class ConfigUsageCollector(Detector):
             self.mutated.add(load)
         else:
             self.key_reads.append((load, key, node, self.ctx.statement))
+
+    def visit_Try(self, node: cst.Try) -> None:
+        if self.config_files and any(_catches_key_error(handler) for handler in node.handlers):
+            # `try: cfg["seed"] except KeyError: ...`: an optional key, read on purpose
+            self.caught.update(id(n) for n in _subscripts_in(node.body))
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         left = node.left
@@ -555,7 +561,12 @@ class ConfigUsageCollector(Detector):
                 node, ConfigSetting(kind="config-load", name=path, text=path, dynamic=whole), statement=statement
             )
         for load, key, node, statement in self.key_reads:
-            if load in self.load_whole or load in self.mutated or (load, key) in self.guarded:
+            if (
+                load in self.load_whole
+                or load in self.mutated
+                or (load, key) in self.guarded
+                or id(node) in self.caught
+            ):
                 continue
             path = self.loads[load][0]
             fact = ConfigSetting(kind="config-key", name=key, text=self.ctx.source(node, 60), source=path)
@@ -656,6 +667,27 @@ def _loaded_path(ctx: FileContext, node: cst.BaseExpression, handles: dict[str, 
         return None
     path = resolve_path(ctx, node)
     return posixpath.normpath(path) if path else None
+
+
+def _catches_key_error(handler: cst.ExceptHandler) -> bool:
+    """A bare `except:`, or one naming KeyError, LookupError, Exception or BaseException."""
+    if handler.type is None:
+        return True
+    caught = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+    names = {getattr(c.value if isinstance(c, cst.Element) else c, "value", None) for c in caught}
+    return bool(names & {"KeyError", "LookupError", "Exception", "BaseException"})
+
+
+def _subscripts_in(body: cst.CSTNode) -> list[cst.Subscript]:
+    """Every subscript in a block (a small walk, only for a try that catches KeyError)."""
+    found: list[cst.Subscript] = []
+    stack: list[cst.CSTNode] = [body]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Subscript):
+            found.append(current)
+        stack.extend(current.children)
+    return found
 
 
 def _names_in(body: cst.CSTNode) -> set[str]:
