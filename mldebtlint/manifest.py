@@ -92,7 +92,9 @@ def _manifest_files(root: Path, excluded: Callable[[Path], bool] | None) -> list
             if d not in _SKIPPED_DIRS
             and not _is_excluded(excluded, Path(directory) / d)
             and not _own_project(Path(directory) / d)
-            and not (Path(directory) / d / "CACHEDIR.TAG").exists()  # a cache (ours, or any tool's)
+            # a cache (ours, or any tool's); os.path.exists, unlike Path.exists, is False (not
+            # PermissionError) inside a directory that cannot be searched
+            and not os.path.exists(os.path.join(directory, d, "CACHEDIR.TAG"))
         )
         for name in sorted(filenames):
             if name in ("dvc.yaml", "dvc.yml") or name.endswith(".dvc"):
@@ -129,7 +131,8 @@ def _load_yaml(path: Path, rel: str, problems: list[str]) -> dict[str, Any] | No
             problems.append(f"{rel}: too large to read")
             return None
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
+    # safe_load's constructors raise ValueError (`2020-13-45`) or AttributeError (`!!timestamp x`)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError, ValueError, TypeError, AttributeError) as exc:
         problems.append(f"{rel}: cannot read: {type(exc).__name__}")
         return None
     return data if isinstance(data, dict) else None

@@ -197,7 +197,7 @@ def _environment_yml(root: Path) -> list[Requirement]:
             continue
         try:
             data = yaml.safe_load(text)
-        except (yaml.YAMLError, RecursionError, ValueError):
+        except (yaml.YAMLError, RecursionError, ValueError, TypeError, AttributeError):  # `!!timestamp x`
             return []
         if not isinstance(data, dict) or not isinstance(data.get("dependencies"), list):
             return []

@@ -351,3 +351,164 @@ def parse_args():
             "`args.pred_results` fails; use underscores or `dest=`",
         ),
     ]
+
+
+def test_guarded_reads_and_namespace_methods_are_not_undefined_options(project: Path) -> None:
+    code = """\
+import argparse
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--lr")
+args = parser.parse_args()
+print(args.lr, args.__getattribute__("lr"))
+if hasattr(args, "local_rank") and "momentum" in args:
+    print(args.local_rank, args.momentum)
+print(args.missing)
+"""
+    _write(project, {"train.py": code})
+    message = (
+        "`args.missing` is read, but the parser defines no option `missing`: an AttributeError when this line runs"
+    )
+    assert _mld503(project) == [("train.py", 9, 7, message)]
+
+
+def test_an_annotated_parser_handed_on_gets_options_elsewhere(project: Path) -> None:
+    code = """\
+import argparse
+from model import add_model_args
+
+parser: argparse.ArgumentParser = argparse.ArgumentParser()
+add_model_args(parser)
+args = parser.parse_args()
+print(args.depth)
+"""
+    _write(project, {"train.py": code, "model.py": "def add_model_args(p):\n    p.add_argument('--depth')\n"})
+    assert _mld503(project) == []
+
+
+def test_a_parser_built_from_keyword_arguments_may_have_parents(project: Path) -> None:
+    code = """\
+import argparse
+from base import base_parser
+
+parser = argparse.ArgumentParser(**{"parents": [base_parser]})
+args = parser.parse_args()
+print(args.seed)
+"""
+    _write(project, {"train.py": code})
+    assert _mld503(project) == []
+
+
+def test_an_argument_named_only_by_dest_is_an_option(project: Path) -> None:
+    code = """\
+import argparse
+
+parser = argparse.ArgumentParser()
+parser.add_argument(dest="checkpoint")
+parser.add_argument(dest="output")
+args = parser.parse_args()
+print(args.checkpoint)
+"""
+    _write(project, {"train.py": code})
+    message = "option `output` is parsed, but nothing reads `output`: remove it, or use it"
+    assert _mld503(project) == [("train.py", 5, 1, message)]
+
+
+def test_a_config_path_that_cannot_be_stat_ed_is_left_alone(project: Path) -> None:
+    code = f"import yaml\ncfg = yaml.safe_load(open('{'c' * 300}.yaml'))\nprint(cfg['x'])\n"
+    _write(project, {"train.py": code})
+    assert _mld503(project) == []  # the name is too long for the file system: no file, no crash
+
+
+def test_config_keys_are_placed_at_their_top_level_line(project: Path) -> None:
+    code = """\
+import json
+import tomllib
+import yaml
+
+with open("params.json") as handle:
+    p = json.load(handle)
+with open("config.toml", "rb") as handle:
+    t = tomllib.load(handle)
+with open("config.yaml") as handle:
+    y = yaml.safe_load(handle)
+print(p["used"], t["used"], y["used"])
+"""
+    params = '{\n  "model": {\n    "dropout": 1\n  },\n  "dropout": 2,\n  "used": 0\n}\n'
+    toml = 'used = 1\n[train]\nepochs = 1\n"quoted" = 2\n'
+    yaml_text = 'used: 1\nnested:\n  plain: 1\nplain: 2\n"two words": 3\n'
+    _write(project, {"train.py": code, "params.json": params, "config.toml": toml, "config.yaml": yaml_text})
+    found = [(path, line, column, message.split("`")[1]) for path, line, column, message in _mld503(project)]
+    assert found == [
+        ("config.toml", 2, 1, "train"),
+        ("config.yaml", 2, 1, "nested"),
+        ("config.yaml", 4, 1, "plain"),
+        ("config.yaml", 5, 1, "two words"),
+        ("params.json", 2, 3, "model"),
+        ("params.json", 5, 3, "dropout"),
+    ]
+
+
+def test_a_click_command_that_gets_its_context_is_left_alone(project: Path) -> None:
+    code = """\
+import click
+
+
+@click.command()
+@click.option("--lr", type=float)
+@click.pass_context
+def train(ctx, lr):
+    run(**ctx.params)
+
+
+@click.command()
+@click.option("--epochs", type=int)
+def evaluate(epochs):
+    pass
+"""
+    _write(project, {"cli.py": code})
+    message = "click option `epochs` is never used by `evaluate()`: remove the setting, or use it"
+    assert _mld503(project) == [("cli.py", 12, 15, message)]
+
+
+def test_a_key_tested_with_in_is_optional_not_missing(project: Path) -> None:
+    code = """\
+import yaml
+
+cfg = yaml.safe_load(open("config.yaml"))
+print(cfg["lr"])
+if "warmup" in cfg:
+    print(cfg["warmup"])
+schedule = cfg["schedule"] if "schedule" in cfg else "cosine"
+print(cfg["seed"])
+"""
+    _write(project, {"train.py": code, "config.yaml": "lr: 0.1\n"})
+    message = '`cfg["seed"]` reads key `seed`, which config.yaml does not define: a KeyError when this line runs'
+    assert _mld503(project) == [("train.py", 8, 7, message)]
+
+
+@pytest.mark.parametrize("config", ["a: !!timestamp 2020-01-01x\n", "a: 2020-13-45\n"])
+def test_a_config_yaml_cannot_construct_is_left_alone(project: Path, config: str) -> None:
+    code = "import yaml\ncfg = yaml.safe_load(open('config.yaml'))\nprint(cfg['b'])\n"
+    _write(project, {"train.py": code, "config.yaml": config})
+    assert _mld503(project) == []
+
+
+def test_a_key_read_in_a_try_that_catches_key_error_is_optional(project: Path) -> None:
+    code = """\
+import yaml
+
+cfg = yaml.safe_load(open("config.yaml"))
+try:
+    seed = cfg["seed"]
+except (KeyError, TypeError):
+    seed = 0
+try:
+    workers = cfg["workers"]
+except ValueError:
+    workers = 1
+print(cfg["lr"], seed, workers)
+"""
+    _write(project, {"train.py": code, "config.yaml": "lr: 0.1\n"})
+    message = '`cfg["workers"]` reads key `workers`, which config.yaml does not define: a KeyError when this line runs'
+    assert _mld503(project) == [("train.py", 9, 15, message)]

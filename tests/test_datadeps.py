@@ -463,3 +463,33 @@ def test_a_run_whose_files_read_no_data_never_searches_for_manifests(
     (project / "train.py").write_text("import pandas as pd\n\nframe = pd.read_csv('data/raw.csv')\n")
     with pytest.raises(AssertionError, match="searched"):
         run_cli("check", "train.py", "--no-cache", cwd=project)
+
+
+def test_manifest_walk_passes_over_a_directory_it_cannot_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from mldebtlint.manifest import load_manifest
+
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "dvc.yaml").write_text("stages: {}\n", encoding="utf-8")
+    real_stat = os.stat
+
+    def stat(path, *args, **kwargs):  # what a directory with mode 000 gives a user who is not root
+        if "locked" in os.fspath(path):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    manifest = load_manifest(tmp_path, ())
+    assert manifest.problems == ()
+
+
+@pytest.mark.parametrize("value", ["2020-13-45", "!!timestamp 2020-01-01x"])
+def test_a_manifest_yaml_cannot_construct_is_a_problem_not_a_crash(tmp_path: Path, value: str) -> None:
+    from mldebtlint.manifest import load_manifest
+
+    (tmp_path / "dvc.yaml").write_text(f"stages: {{}}\nwhen: {value}\n", encoding="utf-8")
+    problems = load_manifest(tmp_path, ()).problems
+    assert [p.split(": cannot read")[0] for p in problems] == ["dvc.yaml"]

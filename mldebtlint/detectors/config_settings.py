@@ -5,6 +5,7 @@ settings read that nothing defines (§6 configuration debt). The facts come from
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 from collections.abc import Iterator
@@ -16,6 +17,8 @@ from mldebtlint.project import ProjectDetector, ProjectFacts, ProjectFinding, de
 from mldebtlint.tomlfile import TOMLDecodeError, load_toml
 
 _MAX_CONFIG_BYTES = 1_000_000  # larger files are data, not configuration
+_PLAIN_KEY_RE = re.compile(r"^[\w.-]+$")
+_SEPARATOR_RE = re.compile(r"[:=]")
 _CONFIG_NAME_RE = re.compile(r"(?i)(config|conf|cfg|setting|param|option|args|experiment)")
 
 
@@ -146,7 +149,9 @@ class _ConfigFiles:
         """The one existing repository file that `path`, loaded in `file`, can mean."""
         if self.root is None:
             return None
-        found = [p for p in local_paths(file, path) if (self.root / p).is_file()]
+        # os.path.isfile is False, where Path.is_file raises, for a name too long or a directory
+        # that cannot be searched
+        found = [p for p in local_paths(file, path) if os.path.isfile(self.root / p)]
         return found[0] if len(found) == 1 else None
 
     def _load(self, path: str) -> tuple[dict[str, Any] | None, str]:
@@ -162,11 +167,9 @@ class _ConfigFiles:
                 data = _parse(path, text, full)
         except (OSError, UnicodeDecodeError, ValueError, TOMLDecodeError, RecursionError):
             data = None
-        except Exception as exc:  # yaml's errors: imported lazily
-            if type(exc).__module__.startswith("yaml"):
-                data = None
-            else:
-                raise
+        except Exception:  # yaml's own errors (imported lazily), and the AttributeError or
+            # TypeError its constructors raise on odd input (`a: !!timestamp 2020-01-01x`)
+            data = None
         self.loaded[path] = (data if isinstance(data, dict) else None, text)
         return self.loaded[path]
 
@@ -190,9 +193,10 @@ class _ConfigFiles:
         data, text = self._load(path)
         assert data is not None
         lines = text.splitlines()
+        heads = _line_heads(lines)
         placed = []
         for key in data:
-            line, column = _key_position(path, lines, str(key))
+            line, column = _key_position(path, lines, str(key), heads)
             placed.append((str(key), line, column))
         return placed
 
@@ -207,7 +211,28 @@ def _parse(path: str, text: str, full: Path) -> Any:
     return yaml.safe_load(text)
 
 
-def _key_position(path: str, lines: list[str], key: str) -> tuple[int, int]:
+def _line_heads(lines: list[str]) -> dict[str, list[int]]:
+    """The numbers (from 1) of the lines that could write each plain key: the text before a
+    line's first `:` or `=`, quotes and brackets stripped. Matching each key against only its
+    own lines keeps a config with thousands of keys linear, not quadratic."""
+    heads: dict[str, list[int]] = {}
+    for number, line in enumerate(lines, start=1):
+        head = _SEPARATOR_RE.split(line, maxsplit=1)[0].strip().strip("\"'[]")
+        heads.setdefault(head, []).append(number)
+    return heads
+
+
+def _key_position(path: str, lines: list[str], key: str, heads: dict[str, list[int]]) -> tuple[int, int]:
+    if _PLAIN_KEY_RE.match(key):  # written only on a line whose head it is: no regex to compile
+        found = [
+            (indent, number)
+            for number in heads.get(key, [])
+            if (indent := _plain_key_indent(path, lines[number - 1], key)) is not None
+        ]
+        if not found:
+            return 1, 1
+        indent, number = min(found)  # JSON: the least indented line, the first of those
+        return number, indent + 1
     quoted = re.escape(json.dumps(key))
     escaped = re.escape(key)
     if path.endswith(".json"):
@@ -222,3 +247,21 @@ def _key_position(path: str, lines: list[str], key: str) -> tuple[int, int]:
         if match and (best is None or len(match.group(1)) < best[1] - 1):
             best = (number, len(match.group(1)) + 1)
     return best or (1, 1)
+
+
+def _plain_key_indent(path: str, line: str, key: str) -> int | None:
+    """The indentation of `line` if it writes the plain key `key` (always 0 for a top-level
+    key, except in JSON, whose lines may be indented); None if it does not."""
+    if path.endswith(".json"):
+        text = line.lstrip()
+        forms, separators, indent = (f'"{key}"',), (":",), len(line) - len(text)
+    elif path.endswith(".toml"):
+        text, forms, separators, indent = line, (key, f'"{key}"', f"[{key}]"), ("=", ""), 0
+    else:
+        text, forms, separators, indent = line, (key, f'"{key}"', f"'{key}'"), (":",), 0
+    for form in forms:
+        if text.startswith(form):
+            rest = text[len(form) :].lstrip()
+            if any(rest.startswith(sep) if sep else not rest for sep in separators):
+                return indent
+    return None

@@ -135,6 +135,8 @@ class ConfigUsageCollector(Detector):
         self.approved: set[int] = set()  # Name nodes read as cfg["k"], cfg.get("k"), cfg.k, "k" in cfg
         self.key_reads: list[tuple[int, str, cst.Subscript, cst.CSTNode | None]] = []
         self.mutated: set[int] = set()  # load calls whose config is written to (cfg["k"] = ...)
+        self.guarded: set[tuple[int, str]] = set()  # (load call, key) tested with `"k" in cfg`
+        self.caught: set[int] = set()  # ids of Subscript nodes in a `try` that catches KeyError
 
     # -- definitions ------------------------------------------------------------------------
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
@@ -179,9 +181,13 @@ class ConfigUsageCollector(Detector):
                     self.writes.add(dest)
         name = self.ctx.qualified_name(func)
         if name == "argparse.ArgumentParser":
-            if not any(a.keyword is not None and a.keyword.value == "parents" for a in node.args):
+            # `ArgumentParser(**kwargs)` may hold `parents=` too
+            if not any(a.star == "**" or (a.keyword is not None and a.keyword.value == "parents") for a in node.args):
                 self.parsers.add(id(node))
-        elif name in ("setattr", None) and isinstance(func, cst.Name) and func.value == "setattr":
+        elif (
+            name in ("setattr", "hasattr", None) and isinstance(func, cst.Name) and func.value in ("setattr", "hasattr")
+        ):
+            # `hasattr(args, "x")` guards a read of `args.x`: it may be missing on purpose
             key = string_value(node.args[1].value) if len(node.args) > 1 else None
             if key is not None:
                 self.writes.add(key)
@@ -221,6 +227,9 @@ class ConfigUsageCollector(Detector):
         dest = dest or option_dest(flags)
         if dest is None:
             self.open_parser = True
+            return
+        if not flags:  # `add_argument(dest="x")`: a positional argument named by its dest
+            self.options.append((dest, node, dest))
             return
         shown = next((i for i, flag in enumerate(flags) if flag.startswith("--")), 0)
         self.options.append((dest, node.args[shown].value, flags[shown]))
@@ -316,12 +325,25 @@ class ConfigUsageCollector(Detector):
         else:
             self.key_reads.append((load, key, node, self.ctx.statement))
 
+    def visit_Try(self, node: cst.Try) -> None:
+        if self.config_files and any(_catches_key_error(handler) for handler in node.handlers):
+            # `try: cfg["seed"] except KeyError: ...`: an optional key, read on purpose
+            self.caught.update(id(n) for n in _subscripts_in(node.body))
+
     def visit_Comparison(self, node: cst.Comparison) -> None:
+        left = node.left
         for target in node.comparisons:
             comparator = target.comparator
             in_test = isinstance(target.operator, (cst.In, cst.NotIn))
-            if in_test and isinstance(comparator, cst.Name) and self._loaded_config(comparator) is not None:
+            key = string_value(left) if in_test and isinstance(comparator, cst.Name) else None
+            if key is not None:  # `"x" in args` guards a read of `args.x`, as hasattr does
+                self.writes.add(key)
+            left = comparator
+            load = self._loaded_config(comparator) if in_test and isinstance(comparator, cst.Name) else None
+            if load is not None:
                 self.approved.add(id(comparator))
+                if key is not None:  # `if "warmup" in cfg: cfg["warmup"]`: an optional key
+                    self.guarded.add((load, key))
 
     def visit_Name(self, node: cst.Name) -> None:
         if not self.loads or id(node) in self.approved:
@@ -391,6 +413,12 @@ class ConfigUsageCollector(Detector):
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._store(node.target)
+        value = node.value
+        parser = isinstance(value, cst.Call) and (
+            self.ctx.qualified_name(value.func) == "argparse.ArgumentParser" or _is_parser_call(value)
+        )
+        if parser:  # `parser: argparse.ArgumentParser = argparse.ArgumentParser()`
+            self.parser_names.update(n.value for n in assigned_names(node.target))
 
     def _store(self, target: cst.BaseExpression) -> None:
         if isinstance(target, (cst.Attribute, cst.Subscript)):
@@ -523,7 +551,7 @@ class ConfigUsageCollector(Detector):
             for name, attribute, statement, via in self.candidates:
                 if via and via not in self.closed_returns:
                     continue
-                if attribute.attr.value not in dests:
+                if attribute.attr.value not in dests and not _is_dunder(attribute.attr.value):
                     text = f"{name}.{attribute.attr.value}"
                     fact = ConfigSetting(kind="undefined-option", name=attribute.attr.value, text=text)
                     self.record(attribute, fact, statement=statement)
@@ -533,7 +561,12 @@ class ConfigUsageCollector(Detector):
                 node, ConfigSetting(kind="config-load", name=path, text=path, dynamic=whole), statement=statement
             )
         for load, key, node, statement in self.key_reads:
-            if load in self.load_whole or load in self.mutated:
+            if (
+                load in self.load_whole
+                or load in self.mutated
+                or (load, key) in self.guarded
+                or id(node) in self.caught
+            ):
                 continue
             path = self.loads[load][0]
             fact = ConfigSetting(kind="config-key", name=key, text=self.ctx.source(node, 60), source=path)
@@ -544,11 +577,14 @@ class ConfigUsageCollector(Detector):
         options: list[tuple[str, cst.CSTNode]] = []
         for decorator in node.decorators:
             call = decorator.decorator
+            if self.ctx.qualified_name(call.func if isinstance(call, cst.Call) else call) in (
+                "click.pass_context",
+                "click.pass_obj",
+            ):
+                return  # `@click.pass_context`, written without a call: ctx.params can read any option
             if not isinstance(call, cst.Call):
                 continue
             name = self.ctx.qualified_name(call.func)
-            if name in ("click.pass_context", "click.pass_obj"):
-                return  # ctx.params can read any option
             if name not in ("click.option", "click.argument"):
                 continue
             declarations = [string_value(a.value) for a in call.args if a.keyword is None]
@@ -585,6 +621,11 @@ def _plain_text(literal: str) -> str | None:
         return None
     quote = literal[:3] if literal[:3] in ('"""', "'''") else literal[0]
     return literal[len(quote) : -len(quote)]
+
+
+def _is_dunder(name: str) -> bool:
+    """`args.__getattribute__`, `args.__setattr__`: Namespace's own methods, never an option."""
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
 
 
 def _is_parse_call(node: cst.Call) -> bool:
@@ -626,6 +667,27 @@ def _loaded_path(ctx: FileContext, node: cst.BaseExpression, handles: dict[str, 
         return None
     path = resolve_path(ctx, node)
     return posixpath.normpath(path) if path else None
+
+
+def _catches_key_error(handler: cst.ExceptHandler) -> bool:
+    """A bare `except:`, or one naming KeyError, LookupError, Exception or BaseException."""
+    if handler.type is None:
+        return True
+    caught = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+    names = {getattr(c.value if isinstance(c, cst.Element) else c, "value", None) for c in caught}
+    return bool(names & {"KeyError", "LookupError", "Exception", "BaseException"})
+
+
+def _subscripts_in(body: cst.CSTNode) -> list[cst.Subscript]:
+    """Every subscript in a block (a small walk, only for a try that catches KeyError)."""
+    found: list[cst.Subscript] = []
+    stack: list[cst.CSTNode] = [body]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Subscript):
+            found.append(current)
+        stack.extend(current.children)
+    return found
 
 
 def _names_in(body: cst.CSTNode) -> set[str]:
