@@ -51,7 +51,7 @@ from mldebtlint.selection import (
     source_key,
 )
 from mldebtlint.sources import SourceError, decode_python, too_deep_to_parse
-from mldebtlint.suppressions import parse_suppressions, suppressed_by
+from mldebtlint.suppressions import next_code_lines, parse_suppressions, suppressed_by
 from mldebtlint.traversal import Dispatch, walk
 
 _PARSER_PREFIX_RE = re.compile(r"^(parser error: )?(error at \d+:\d+: )?")
@@ -288,7 +288,7 @@ class Engine(RuleSelection):
         if not suppressions:
             result.findings.extend(f for f, _ in findings)
             return
-        next_line = _next_code_lines(text, [s.line for s in suppressions if s.kind == "next"])
+        next_line = next_code_lines(text, [s.line for s in suppressions if s.kind == "next"])
         result.suppressions = suppressions
         result.suppression_targets = sorted(next_line.items())
         used: dict[int, set[str]] = {}
@@ -339,21 +339,6 @@ def _describe_syntax_error(text: str, exc: cst.ParserSyntaxError) -> tuple[str, 
     if len(message) > 120:
         message = message[:117] + "..."
     return message, exc.raw_line, exc.raw_column + 1
-
-
-def _next_code_lines(text: str, lines: list[int]) -> dict[int, int]:
-    """For each own-line comment, the next line that holds code."""
-    if not lines:
-        return {}
-    source_lines = text.splitlines()
-    result = {}
-    for line in lines:
-        for number in range(line + 1, len(source_lines) + 1):
-            stripped = source_lines[number - 1].strip()
-            if stripped and not stripped.startswith("#"):
-                result[line] = number
-                break
-    return result
 
 
 def recursion_headroom() -> None:

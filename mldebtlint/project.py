@@ -29,7 +29,7 @@ from mldebtlint.ftypes import (
 from mldebtlint.line_hash import with_line_hashes
 from mldebtlint.manifest import DataManifest, load_manifest
 from mldebtlint.selection import RuleSelection, fingerprint, source_key
-from mldebtlint.suppressions import suppressed_by
+from mldebtlint.suppressions import next_code_lines, parse_suppressions, suppressed_by
 
 
 @dataclass(frozen=True)
@@ -221,14 +221,30 @@ def run_project_pass(settings: Settings, results: list[FileResult]) -> list[File
     selection = RuleSelection(settings, frozenset(d.rule.code for d in detectors))
     extra = []
     checked = {r.path for r in results}
-    # files that are not Python (requirements, pyproject) have no per-file result: an empty one
-    declared = [FileResult(path) for path in by_file if path not in checked]
+    # files that are not Python (requirements, pyproject, config YAML) have no per-file result
+    declared = [_declaration_file(settings.root, path) for path in by_file if path not in checked]
     for result in sorted([*results, *declared], key=lambda r: r.path):
         found_here = by_file.get(result.path, [])
         if not found_here and not result.suppressions:
             continue
         extra.append(_with_line_hashes(settings.root, _file_findings(selection, result, found_here)))
     return extra
+
+
+def _declaration_file(root: Path, path: str) -> FileResult:
+    """A file that is not Python, with its `#` suppression comments (requirements files, YAML,
+    TOML and setup.cfg have such comments; JSON has none)."""
+    result = FileResult(path)
+    if path.endswith(".json"):
+        return result
+    try:
+        text = (root / path).read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return result
+    result.suppressions = parse_suppressions(text)
+    targets = next_code_lines(text, [s.line for s in result.suppressions if s.kind == "next"])
+    result.suppression_targets = sorted(targets.items())
+    return result
 
 
 def _with_line_hashes(root: Path, result: FileResult) -> FileResult:

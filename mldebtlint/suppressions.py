@@ -94,3 +94,18 @@ def suppressed_by(
             if matched is not None:
                 return index, matched
     return None
+
+
+def next_code_lines(text: str, lines: list[int]) -> dict[int, int]:
+    """For each own-line comment, the next line that holds code."""
+    if not lines:
+        return {}
+    source_lines = text.splitlines()
+    result = {}
+    for line in lines:
+        for number in range(line + 1, len(source_lines) + 1):
+            stripped = source_lines[number - 1].strip()
+            if stripped and not stripped.startswith("#"):
+                result[line] = number
+                break
+    return result

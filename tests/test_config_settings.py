@@ -512,3 +512,24 @@ print(cfg["lr"], seed, workers)
     _write(project, {"train.py": code, "config.yaml": "lr: 0.1\n"})
     message = '`cfg["workers"]` reads key `workers`, which config.yaml does not define: a KeyError when this line runs'
     assert _mld503(project) == [("train.py", 9, 15, message)]
+
+
+def test_suppression_comments_in_config_and_requirements_files_hold(project: Path) -> None:
+    code = "import yaml\n\ncfg = yaml.safe_load(open('config.yaml'))\nprint(cfg['model'])\n"
+    config = (
+        "model: resnet\n"
+        "kept_for_sweeps: 1  # noqa: MLD503 - read by the sweep runner\n"
+        "# mldebtlint: ignore[MLD503]\n"
+        "legacy: 2\n"
+        "unused: 3\n"
+        "other: 4  # noqa: MLD704\n"
+    )
+    _write(project, {"train.py": code, "config.yaml": config, "requirements.txt": "torch  # noqa: MLD704\nnumpy\n"})
+    result = run_cli("check", ".", "--select", "MLD503,MLD704,MLD005", "--format", "json", "--exit-zero", cwd=project)
+    found = [(r["code"], r["filename"], r["location"]["row"]) for r in json.loads(result.output)["results"]]
+    assert found == [
+        ("MLD503", "config.yaml", 5),
+        ("MLD503", "config.yaml", 6),
+        ("MLD005", "config.yaml", 6),
+        ("MLD704", "requirements.txt", 2),
+    ]
