@@ -97,7 +97,8 @@ def check_text(text: str, relpath: str, settings: Settings) -> Report:
         result = engine.check_notebook(candidate, text.encode("utf-8", "surrogatepass"))
     else:
         result = engine.check_text(candidate, text)
-    return _report([result], settings, run_project_pass(settings, [result]))
+    stored = {relpath: text.encode("utf-8", "surrogatepass")}
+    return _report([result], settings, run_project_pass(settings, [result], stored))
 
 
 def check_stdin(data: bytes, filename: Path, settings: Settings) -> Report:
@@ -111,7 +112,7 @@ def check_stdin(data: bytes, filename: Path, settings: Settings) -> Report:
         return _report([], settings)
     candidate = Candidate(path, relative_name(path, settings.root))
     result = Engine(settings).check_bytes(candidate, data)
-    return _report([result], settings, run_project_pass(settings, [result]))
+    return _report([result], settings, run_project_pass(settings, [result], {candidate.relpath: data}))
 
 
 def data_dependencies(paths: list[Path], settings: Settings) -> DataDependencies:

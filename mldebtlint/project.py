@@ -208,8 +208,12 @@ def project_detectors(settings: Settings) -> list[ProjectDetector]:
     return detectors
 
 
-def run_project_pass(settings: Settings, results: list[FileResult]) -> list[FileResult]:
-    """Project findings (and project-rule suppression diagnostics), one result per file."""
+def run_project_pass(
+    settings: Settings, results: list[FileResult], stored: dict[str, bytes] | None = None
+) -> list[FileResult]:
+    """Project findings (and project-rule suppression diagnostics), one result per file.
+    `stored` holds the bytes of files checked from somewhere other than disk (stdin, editors):
+    GitHub's line hashes are taken from them."""
     detectors = project_detectors(settings)
     if not detectors:
         return []
@@ -227,7 +231,7 @@ def run_project_pass(settings: Settings, results: list[FileResult]) -> list[File
         found_here = by_file.get(result.path, [])
         if not found_here and not result.suppressions:
             continue
-        extra.append(_with_line_hashes(settings.root, _file_findings(selection, result, found_here)))
+        extra.append(_with_line_hashes(settings.root, _file_findings(selection, result, found_here), stored or {}))
     return extra
 
 
@@ -247,15 +251,15 @@ def _declaration_file(root: Path, path: str) -> FileResult:
     return result
 
 
-def _with_line_hashes(root: Path, result: FileResult) -> FileResult:
+def _with_line_hashes(root: Path, result: FileResult, stored: dict[str, bytes]) -> FileResult:
     """GitHub's line hashes for project findings, from the file as stored (if it can be read)."""
     if not result.findings:
         return result
     try:
-        stored = (root / result.path).read_bytes().decode("utf-8", "replace")
+        data = stored[result.path] if result.path in stored else (root / result.path).read_bytes()
     except OSError:
         return result
-    return with_line_hashes(result, stored)
+    return with_line_hashes(result, data.decode("utf-8", "replace"))
 
 
 def _file_findings(selection: RuleSelection, result: FileResult, found: list[ProjectFinding]) -> FileResult:

@@ -63,3 +63,16 @@ def test_a_notebook_on_stdin_is_read_as_a_notebook(project: Path) -> None:
         5,
         {"row": 2, "column": 16},
     )
+
+
+def test_project_findings_on_stdin_hash_the_stdin_text_not_the_file_on_disk(project: Path) -> None:
+    from mldebtlint.line_hash import line_hashes
+
+    code = "import argparse\n\nparser = argparse.ArgumentParser()\n"
+    code += "parser.add_argument('--depth')\nargs = parser.parse_args()\n"
+    (project / "train.py").write_text("# an older version on disk\n" * 10, encoding="utf-8")
+    result = run_cli("check", "-", "--stdin-filename", "train.py", "--format", "sarif", cwd=project, stdin=code)
+    [finding] = json.loads(result.output)["runs"][0]["results"]
+    assert finding["ruleId"] == "MLD503"
+    expected = line_hashes(code, [4])[4]
+    assert finding["partialFingerprints"]["primaryLocationLineHash"] == expected
