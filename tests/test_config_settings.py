@@ -533,3 +533,12 @@ def test_suppression_comments_in_config_and_requirements_files_hold(project: Pat
         ("MLD005", "config.yaml", 6),
         ("MLD704", "requirements.txt", 2),
     ]
+
+
+def test_yaml_keys_that_load_as_booleans_or_null_are_named_as_written(project: Path) -> None:
+    code = "import yaml\n\ncfg = yaml.safe_load(open('config.yaml'))\nprint(cfg['model'])\n"
+    _write(project, {"train.py": code, "config.yaml": "model: a\non: push\nnull: 1\n"})
+    assert [(f[0], f[1], f[2], f[3].split(",")[0]) for f in _mld503(project)] == [
+        ("config.yaml", 2, 1, "config key `on` is set"),
+        ("config.yaml", 3, 1, "config key `null` is set"),
+    ]

@@ -196,9 +196,28 @@ class _ConfigFiles:
         heads = _line_heads(lines)
         placed = []
         for key in data:
-            line, column = _key_position(path, lines, str(key), heads)
-            placed.append((str(key), line, column))
+            name = str(key) if isinstance(key, str) else _spelling(path, key, heads)
+            line, column = _key_position(path, lines, name, heads)
+            placed.append((name, line, column))
         return placed
+
+
+def _spelling(path: str, key: Any, heads: dict[str, list[int]]) -> str:
+    """How a YAML key that is not a string was written: `on:` loads as True, `null:` as None,
+    `1:` as 1. The first written key that loads as the same value, else its Python value."""
+    if path.endswith((".yaml", ".yml")):
+        import yaml
+
+        for head in heads:
+            if not head or len(head) > 20:
+                continue
+            try:
+                value = yaml.safe_load(head)
+            except Exception:  # yaml raises many kinds: a head that is no scalar is not this key
+                continue
+            if type(value) is type(key) and value == key:
+                return head
+    return str(key)
 
 
 def _parse(path: str, text: str, full: Path) -> Any:
