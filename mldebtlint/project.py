@@ -225,26 +225,29 @@ def run_project_pass(
     selection = RuleSelection(settings, frozenset(d.rule.code for d in detectors))
     extra = []
     checked = {r.path for r in results}
+    stored = dict(stored or {})
     # files that are not Python (requirements, pyproject, config YAML) have no per-file result
-    declared = [_declaration_file(settings.root, path) for path in by_file if path not in checked]
+    declared = [_declaration_file(settings.root, path, stored) for path in by_file if path not in checked]
     for result in sorted([*results, *declared], key=lambda r: r.path):
         found_here = by_file.get(result.path, [])
         if not found_here and not result.suppressions:
             continue
-        extra.append(_with_line_hashes(settings.root, _file_findings(selection, result, found_here), stored or {}))
+        extra.append(_with_line_hashes(settings.root, _file_findings(selection, result, found_here), stored))
     return extra
 
 
-def _declaration_file(root: Path, path: str) -> FileResult:
+def _declaration_file(root: Path, path: str, stored: dict[str, bytes]) -> FileResult:
     """A file that is not Python, with its `#` suppression comments (requirements files, YAML,
-    TOML and setup.cfg have such comments; JSON has none)."""
+    TOML and setup.cfg have such comments; JSON has none). Its bytes go into `stored`, so that
+    its line hashes are taken without reading it again."""
     result = FileResult(path)
-    if path.endswith(".json"):
-        return result
     try:
-        text = (root / path).read_bytes().decode("utf-8", "replace")
+        data = stored[path] = (root / path).read_bytes()
     except OSError:
         return result
+    if path.endswith(".json"):
+        return result
+    text = data.decode("utf-8", "replace")
     result.suppressions = parse_suppressions(text)
     targets = next_code_lines(text, [s.line for s in result.suppressions if s.kind == "next"])
     result.suppression_targets = sorted(targets.items())

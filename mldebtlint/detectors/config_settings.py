@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from mldebtlint.ftypes import ConfigSetting, ConfigUsage
 from mldebtlint.project import ProjectDetector, ProjectFacts, ProjectFinding, declaration_site, fact_site, local_paths
-from mldebtlint.tomlfile import TOMLDecodeError, load_toml
+from mldebtlint.tomlfile import load_toml
 
 _MAX_CONFIG_BYTES = 1_000_000  # larger files are data, not configuration
 _PLAIN_KEY_RE = re.compile(r"^[\w.-]+$")
@@ -103,8 +103,8 @@ def _unread_option(setting: ConfigSetting) -> str:
 
 
 def _sees_every_reader(file: str, usage: ConfigUsage, checked: frozenset[str]) -> bool:
-    """Could any reader of this file's namespace be outside what was checked? It is handed
-    whole to a library, a method or a module that was not checked, or used as a whole."""
+    """Is every reader of this file's namespace among the checked files? Not when it is used
+    as a whole, or handed whole to a library, a method or a module that was not checked."""
     if usage.dynamic:
         return False
     return all(module_checked(file, module, checked) for module in usage.escapes)
@@ -165,10 +165,9 @@ class _ConfigFiles:
             if full.stat().st_size <= _MAX_CONFIG_BYTES:
                 text = full.read_text(encoding="utf-8")
                 data = _parse(path, text, full)
-        except (OSError, UnicodeDecodeError, ValueError, TOMLDecodeError, RecursionError):
-            data = None
-        except Exception:  # yaml's own errors (imported lazily), and the AttributeError or
-            # TypeError its constructors raise on odd input (`a: !!timestamp 2020-01-01x`)
+        except Exception:  # OSError, a decoding or parse error (json, TOML, yaml's own, imported
+            # lazily), RecursionError, and the AttributeError or TypeError that yaml's
+            # constructors raise on odd input (`a: !!timestamp 2020-01-01x`): unreadable
             data = None
         self.loaded[path] = (data if isinstance(data, dict) else None, text)
         return self.loaded[path]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import libcst as cst
 
@@ -51,6 +51,7 @@ _HARMLESS_METHODS = frozenset(
 _WHOLE_CONFIG_METHODS = frozenset({"items", "keys", "values", "update", "copy", "setdefault", "pop", "popitem"})
 _KEY_RE = re.compile(r"^[A-Za-z_][\w-]*$")
 _PARSED = "<parsed>"  # stands for a parse handed on without a name: `main(**vars(p.parse_args()))`
+_Node = TypeVar("_Node", bound=cst.CSTNode)
 _NAMESPACE_API = frozenset({"__dict__", "_get_kwargs", "_get_args", "__class__", "__contains__", "__eq__"})
 
 
@@ -303,7 +304,7 @@ class ConfigUsageCollector(Detector):
             self.writes.add(node.attr.value)
             return
         self.reads.add(node.attr.value)
-        if isinstance(base, cst.Name):
+        if self.parsing and isinstance(base, cst.Name):  # only a file that parses has a namespace
             via = self._closed_namespace(base)
             if via is not None:
                 self.candidates.append((base.value, node, self.ctx.statement, via))
@@ -328,7 +329,7 @@ class ConfigUsageCollector(Detector):
     def visit_Try(self, node: cst.Try) -> None:
         if self.config_files and any(_catches_key_error(handler) for handler in node.handlers):
             # `try: cfg["seed"] except KeyError: ...`: an optional key, read on purpose
-            self.caught.update(id(n) for n in _subscripts_in(node.body))
+            self.caught.update(id(n) for n in _nodes_of(node.body, cst.Subscript))
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         left = node.left
@@ -371,30 +372,27 @@ class ConfigUsageCollector(Detector):
         for target in node.targets:
             self._store(target.target)
         value = node.value
-        if _is_parse_value(value):  # `args = p.parse_args()`, `opt = p.parse_known_args()[0] if k else ...`
-            for target in node.targets:
-                names = assigned_names(target.target)
-                if names:
-                    self.namespace_seeds.add(names[0].value)
-        if isinstance(value, cst.Call):
-            if _is_parse_value(value):
-                pass
-            elif isinstance(value.func, cst.Name):
-                for target in node.targets:
-                    names = assigned_names(target.target)
-                    if names:
-                        self.assigned_calls.append((names[0].value, value.func.value))
-            if self.ctx.qualified_name(value.func) == "argparse.ArgumentParser" or _is_parser_call(value):
-                for target in node.targets:
-                    self.parser_names.update(n.value for n in assigned_names(target.target))
+        parse = _is_parse_value(value)
+        builds_parser = self._builds_parser(value)
         for target in node.targets:
-            # `parser = Model.add_model_specific_args(parser)`: the parser gets options elsewhere
-            for name in assigned_names(target.target):
-                rebuilt = isinstance(value, cst.Call) and not _is_parser_call(value)
-                if name.value in self.parser_names and rebuilt:
-                    assert isinstance(value, cst.Call)
-                    if self.ctx.qualified_name(value.func) != "argparse.ArgumentParser":
-                        self.open_parser = True
+            names = assigned_names(target.target)
+            if not names:
+                continue
+            if parse:  # `args = p.parse_args()`, `opt = p.parse_known_args()[0] if k else ...`
+                self.namespace_seeds.add(names[0].value)
+            elif isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+                self.assigned_calls.append((names[0].value, value.func.value))
+            if builds_parser:
+                self.parser_names.update(n.value for n in names)
+            elif isinstance(value, cst.Call) and any(n.value in self.parser_names for n in names):
+                # `parser = Model.add_model_specific_args(parser)`: the parser gets options elsewhere
+                self.open_parser = True
+
+    def _builds_parser(self, value: cst.BaseExpression | None) -> bool:
+        """`argparse.ArgumentParser(...)`, or a group or subparser of one."""
+        return isinstance(value, cst.Call) and (
+            self.ctx.qualified_name(value.func) == "argparse.ArgumentParser" or _is_parser_call(value)
+        )
 
     def visit_Return(self, node: cst.Return) -> None:
         value = node.value
@@ -413,11 +411,7 @@ class ConfigUsageCollector(Detector):
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._store(node.target)
-        value = node.value
-        parser = isinstance(value, cst.Call) and (
-            self.ctx.qualified_name(value.func) == "argparse.ArgumentParser" or _is_parser_call(value)
-        )
-        if parser:  # `parser: argparse.ArgumentParser = argparse.ArgumentParser()`
+        if self._builds_parser(node.value):  # `parser: argparse.ArgumentParser = argparse.ArgumentParser()`
             self.parser_names.update(n.value for n in assigned_names(node.target))
 
     def _store(self, target: cst.BaseExpression) -> None:
@@ -602,7 +596,7 @@ class ConfigUsageCollector(Detector):
         if not options or node.params.star_kwarg is not None:
             return
         params = {p.name.value for p in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params)}
-        used = _names_in(node.body)
+        used = {name.value for name in _nodes_of(node.body, cst.Name)}
         if "locals" in used or "vars" in used:
             return
         for param, declaration in options:
@@ -678,25 +672,14 @@ def _catches_key_error(handler: cst.ExceptHandler) -> bool:
     return bool(names & {"KeyError", "LookupError", "Exception", "BaseException"})
 
 
-def _subscripts_in(body: cst.CSTNode) -> list[cst.Subscript]:
-    """Every subscript in a block (a small walk, only for a try that catches KeyError)."""
-    found: list[cst.Subscript] = []
+def _nodes_of(body: cst.CSTNode, kind: type[_Node]) -> list[_Node]:
+    """Every node of one kind in a block: a small walk, only for a try that catches KeyError
+    and for click commands."""
+    found: list[_Node] = []
     stack: list[cst.CSTNode] = [body]
     while stack:
         current = stack.pop()
-        if isinstance(current, cst.Subscript):
+        if isinstance(current, kind):
             found.append(current)
-        stack.extend(current.children)
-    return found
-
-
-def _names_in(body: cst.CSTNode) -> set[str]:
-    """Every plain name used in a function body (a small walk, only for click commands)."""
-    found: set[str] = set()
-    stack: list[cst.CSTNode] = [body]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Name):
-            found.add(current.value)
         stack.extend(current.children)
     return found
